@@ -9,7 +9,12 @@ namespace LeastPriv.Core.Catalog;
 /// A variable (or a literal <c>*</c> in the template) followed by literal text matches a non-empty run
 /// that does not contain the first character of that text, so <c>${BucketName}/</c> stops at the
 /// first '/' and <c>${Account}:</c> at the next ':'. A variable that ends the template takes the
-/// rest of the ARN, because names such as S3 object keys and IAM role paths contain '/' and ':'.
+/// rest of the ARN, because names such as S3 object keys and IAM role paths contain '/' and ':',
+/// except where a sibling template of the same service continues after that variable: then the
+/// rest must not contain the character the sibling continues with. That keeps
+/// <c>arn:aws:s3:::bucket/key</c> out of the bucket type, a DynamoDB stream ARN
+/// (<c>table/${TableName}/stream/...</c>) out of the table type and a qualified Lambda ARN
+/// (<c>function:${FunctionName}:${Alias}</c>) out of the function type.
 /// A few templates list alternatives separated by ", " (Lex, API Gateway): any of them may match.
 /// Literals compare ordinally: ARNs are case-sensitive.
 /// </remarks>
@@ -25,14 +30,51 @@ internal sealed class ArnTemplateMatcher
 
     public IReadOnlyList<string> Variables { get; }
 
-    public static ArnTemplateMatcher Compile(string template)
+    /// <param name="template">The ARN template (one, or alternatives separated by ", ").</param>
+    /// <param name="siblingTemplates">The other ARN templates of the same service.</param>
+    public static ArnTemplateMatcher Compile(string template, IEnumerable<string>? siblingTemplates = null)
     {
         var variables = new List<string>();
-        var alternatives = template
-            .Split(new[] { ", " }, StringSplitOptions.RemoveEmptyEntries)
-            .Select(t => Tokenize(t.Trim(), variables))
+        var siblings = (siblingTemplates ?? Array.Empty<string>())
+            .SelectMany(Alternatives)
+            .Select(Shape)
+            .ToArray();
+        var alternatives = Alternatives(template)
+            .Select(t => Tokenize(t, variables, ForbiddenInLastVariable(Shape(t), siblings)))
             .ToArray();
         return new ArnTemplateMatcher(alternatives, variables);
+    }
+
+    private static IEnumerable<string> Alternatives(string template) =>
+        template.Split(new[] { ", " }, StringSplitOptions.RemoveEmptyEntries).Select(t => t.Trim());
+
+    // The template with variable names erased: "arn:${}:s3:::${}/${}".
+    private static string Shape(string template) => VariableName.Replace(template, "${}");
+
+    private static readonly System.Text.RegularExpressions.Regex VariableName =
+        new(@"\$\{[^}]*\}", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    private static string ForbiddenInLastVariable(string shape, string[] siblingShapes)
+    {
+        if (!shape.EndsWith("${}", StringComparison.Ordinal))
+        {
+            return string.Empty;
+        }
+
+        var forbidden = new System.Text.StringBuilder();
+        foreach (var sibling in siblingShapes)
+        {
+            if (sibling.Length > shape.Length && sibling.StartsWith(shape, StringComparison.Ordinal))
+            {
+                var next = sibling[shape.Length];
+                if (next != '$' && next != '*' && forbidden.ToString().IndexOf(next) < 0)
+                {
+                    forbidden.Append(next);
+                }
+            }
+        }
+
+        return forbidden.ToString();
     }
 
     public bool IsMatch(string arn)
@@ -66,7 +108,8 @@ internal sealed class ArnTemplateMatcher
             }
             else if (i == tokens.Length - 1)
             {
-                return token.AllowEmpty || position < arn.Length;
+                return (token.AllowEmpty || position < arn.Length)
+                    && (token.Forbidden.Length == 0 || arn.IndexOfAny(token.Forbidden.ToCharArray(), position) < 0);
             }
             else
             {
@@ -84,7 +127,7 @@ internal sealed class ArnTemplateMatcher
         return position == arn.Length;
     }
 
-    private static Token[] Tokenize(string template, List<string> variables)
+    private static Token[] Tokenize(string template, List<string> variables, string forbiddenInLast)
     {
         var tokens = new List<Token>();
         var literal = new System.Text.StringBuilder();
@@ -116,6 +159,10 @@ internal sealed class ArnTemplateMatcher
         {
             tokens.Add(Token.Text(literal.ToString()));
         }
+        else if (tokens.Count > 0 && forbiddenInLast.Length > 0)
+        {
+            tokens[tokens.Count - 1] = tokens[tokens.Count - 1].WithForbidden(forbiddenInLast);
+        }
 
         return tokens.ToArray();
     }
@@ -141,18 +188,24 @@ internal sealed class ArnTemplateMatcher
 
     private readonly struct Token
     {
-        private Token(string? literal, bool allowEmpty)
+        private Token(string? literal, bool allowEmpty, string forbidden)
         {
             Literal = literal;
             AllowEmpty = allowEmpty;
+            Forbidden = forbidden;
         }
 
         public string? Literal { get; }
 
         public bool AllowEmpty { get; }
 
-        public static Token Text(string literal) => new(literal, false);
+        /// <summary>Characters a template-ending variable must not contain.</summary>
+        public string Forbidden { get; }
 
-        public static Token Variable(bool allowEmpty) => new(null, allowEmpty);
+        public static Token Text(string literal) => new(literal, false, string.Empty);
+
+        public static Token Variable(bool allowEmpty) => new(null, allowEmpty, string.Empty);
+
+        public Token WithForbidden(string forbidden) => new(Literal, AllowEmpty, forbidden);
     }
 }

@@ -179,6 +179,7 @@ public sealed class IamService
         foreach (var resourceType in resourceTypes)
         {
             _resourceTypes[resourceType.Name] = resourceType;
+            resourceType.Siblings = resourceTypes as IReadOnlyCollection<IamResourceType> ?? resourceTypes.ToArray();
         }
 
         _actions = new Dictionary<string, IamAction>(StringComparer.OrdinalIgnoreCase);
@@ -308,7 +309,12 @@ public sealed class IamResourceType
 
     // Compiled on first use: most of the 2,300 templates are never matched in one run. A race
     // compiles twice and keeps either result, which is harmless (the matcher is immutable).
-    private ArnTemplateMatcher Matcher => _matcher ??= ArnTemplateMatcher.Compile(ArnTemplate);
+    private ArnTemplateMatcher Matcher => _matcher ??= ArnTemplateMatcher.Compile(
+        ArnTemplate,
+        Siblings.Where(s => !ReferenceEquals(s, this)).Select(s => s.ArnTemplate));
+
+    // The resource types of the same service; set by IamService.
+    internal IReadOnlyCollection<IamResourceType> Siblings { get; set; } = Array.Empty<IamResourceType>();
 
     public override string ToString() => ServicePrefix + ":" + Name;
 }
