@@ -37,19 +37,19 @@ internal static class IamCatalogLoader
     /// <summary>Loads a gzip-compressed catalog.</summary>
     public static IamCatalog Load(Stream gzipStream)
     {
-        byte[] json;
-        using (var gzip = new GZipStream(gzipStream, CompressionMode.Decompress, leaveOpen: true))
-        using (var buffer = new MemoryStream())
-        {
-            gzip.CopyTo(buffer);
-            json = buffer.ToArray();
-        }
-
         try
         {
+            byte[] json;
+            using (var gzip = new GZipStream(gzipStream, CompressionMode.Decompress, leaveOpen: true))
+            using (var buffer = new MemoryStream())
+            {
+                gzip.CopyTo(buffer);
+                json = buffer.ToArray();
+            }
+
             return Read(json);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or IndexOutOfRangeException or ArgumentOutOfRangeException or FormatException)
+        catch (Exception e) when (e is InvalidDataException or JsonException or InvalidOperationException or IndexOutOfRangeException or ArgumentOutOfRangeException or FormatException)
         {
             throw new LeastPrivException(
                 "CatalogDataInvalid",
