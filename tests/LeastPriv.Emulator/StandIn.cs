@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace LeastPriv.Emulator;
@@ -111,10 +112,20 @@ public sealed class StandIn : IAsyncDisposable
                 k.Limits.MaxRequestBodySize = null;
                 k.Listen(IPAddress.Loopback, options.Port);
             });
+            // The layer is often a library inside a test host: it must not take over SIGTERM/Ctrl+C.
+            builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
             var app = builder.Build();
             StandInGateway? gateway = null;
             app.Run(context => gateway!.HandleAsync(context));
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                await app.DisposeAsync().ConfigureAwait(false);
+                throw new StandInException($"Cannot listen on 127.0.0.1:{options.Port}: {ex.Message}", ex);
+            }
 
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var layerEndpoint = new Uri(new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)).GetLeftPart(UriPartial.Authority) + "/");
@@ -200,4 +211,12 @@ public sealed record OperatorCredentials(string UserName, string UserId, string 
 
     /// <summary>Keeps the secret out of logs and test output.</summary>
     public override string ToString() => $"{Arn} ({AccessKeyId})";
+}
+
+/// <summary>A host lifetime that leaves process signals to whoever embeds the stand-in.</summary>
+internal sealed class EmbeddedLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
