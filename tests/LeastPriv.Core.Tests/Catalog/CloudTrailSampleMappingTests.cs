@@ -196,6 +196,6 @@ public sealed class CloudTrailSampleMappingTests
         }
 
         Assert.NotNull(dir);
-        return "/tmp/fakesamples";
+        return Path.GetFullPath(Path.Combine(dir!.FullName, "..", "shared", "cloudtrail-samples"));
     }
 }
