@@ -198,8 +198,8 @@ public sealed class EventActionMapperTests
     {
         // A catalog that only knows s3:GetObject: the CopyObject row (GetObject + PutObject) cannot
         // resolve and must not produce an action the catalog does not have.
-        var s3 = new IamService("s3", "Amazon S3", Array.Empty<IamResourceType>());
-        s3.SetActions(new[] { new IamAction("s3", "GetObject", IamAccessLevel.Read, Array.Empty<IamActionResource>(), Array.Empty<string>(), Array.Empty<string>()) });
+        var getObject = new IamAction("s3", "GetObject", IamAccessLevel.Read, Array.Empty<IamActionResource>(), Array.Empty<string>(), Array.Empty<string>());
+        var s3 = new IamService("s3", "Amazon S3", Array.Empty<IamResourceType>(), new[] { getObject });
         var mapper = new EventActionMapper(new IamCatalog("test", new DateTime(2026, 1, 1), "test", new[] { s3 }));
 
         Assert.Contains(mapper.RejectedRules, r => r.StartsWith("s3:CopyObject", StringComparison.Ordinal));
