@@ -59,9 +59,10 @@ public sealed class EventActionMapper
     private static readonly Lazy<EventActionMapper> DefaultMapper =
         new(() => new EventActionMapper(IamCatalog.Default), LazyThreadSafetyMode.ExecutionAndPublication);
 
-    // Trailing API version: 20150331, 20150331v2, 2020_05_31, 2019_03_26v2.
+    // Trailing API version: 20150331, 20150331v2, 2020_05_31, 2019_03_26v2 (digits inside the name,
+    // as in "Ipv6", stay with the name).
     private static readonly Regex VersionSuffix =
-        new(@"^(?<name>[A-Za-z]+?)(?:\d{8}|\d{4}_\d{2}_\d{2})(?:v\d+)?$", RegexOptions.CultureInvariant);
+        new(@"^(?<name>[A-Za-z][A-Za-z0-9]*?)(?:\d{8}|\d{4}_\d{2}_\d{2})(?:v\d+)?$", RegexOptions.CultureInvariant);
 
     private static readonly string[] NoActions = Array.Empty<string>();
 

@@ -199,6 +199,21 @@ internal static class EventMappingRules
             Internal("signin", name, SignIn);
         }
 
+        // AWS access portal calls are authorised by the portal's bearer token, not by IAM policies
+        // (https://docs.aws.amazon.com/singlesignon/latest/PortalAPIReference/Welcome.html).
+        const string Portal = "AWS access portal call, authorised by the IAM Identity Center sign-in token rather than an IAM policy.";
+        foreach (var name in new[] { "GetRoleCredentials", "ListAccounts", "ListAccountRoles", "Logout" })
+        {
+            Internal("sso", name, Portal);
+        }
+
+        // The OIDC device-authorisation calls are unauthenticated
+        // (https://docs.aws.amazon.com/singlesignon/latest/OIDCAPIReference/Welcome.html).
+        foreach (var name in new[] { "RegisterClient", "StartDeviceAuthorization", "CreateToken" })
+        {
+            Free("sso-oauth", name, "IAM Identity Center OIDC call that takes no AWS credentials.");
+        }
+
         // AwsServiceEvent records written by AWS itself
         // (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/non-api-aws-service-events.html).
         Internal("ec2", "SharedSnapshotVolumeCreated", "AWS service event: a snapshot shared with the account was used to create a volume.");

@@ -56,6 +56,7 @@ public sealed class EventActionMapperTests
         { "lambda.amazonaws.com", "ListTags20170331", new[] { "lambda:ListTags" } },
         { "lambda.amazonaws.com", "GetFunctionConfiguration20150331v2", new[] { "lambda:GetFunctionConfiguration" } },
         { "cloudfront.amazonaws.com", "CreateDistribution2020_05_31", new[] { "cloudfront:CreateDistribution" } },
+        { "lambda.amazonaws.com", "PublishLayerVersion20181031", new[] { "lambda:PublishLayerVersion" } },
 
         // eventSource hosts whose IAM prefix differs.
         { "monitoring.amazonaws.com", "PutMetricData", new[] { "cloudwatch:PutMetricData" } },
@@ -91,6 +92,7 @@ public sealed class EventActionMapperTests
     [InlineData("sts.amazonaws.com", "GetCallerIdentity")]
     [InlineData("sts.amazonaws.com", "GetSessionToken")]
     [InlineData("dynamodb.amazonaws.com", "DescribeEndpoints")]
+    [InlineData("sso-oauth.amazonaws.com", "CreateToken")]
     public void Map_PermissionFreeCall_ReturnsNoPermissionRequired(string source, string name)
     {
         var mapping = Mapper.Map(source, name);
@@ -105,6 +107,7 @@ public sealed class EventActionMapperTests
     [InlineData("signin.amazonaws.com", "SwitchRole")]
     [InlineData("ec2.amazonaws.com", "SharedSnapshotVolumeCreated")]
     [InlineData("kms.amazonaws.com", "RotateKey")]
+    [InlineData("sso.amazonaws.com", "GetRoleCredentials")]
     public void Map_InternalEvent_ReturnsNotAnActionWithNote(string source, string name)
     {
         var mapping = Mapper.Map(source, name);
@@ -206,6 +209,32 @@ public sealed class EventActionMapperTests
         Assert.Equal(EventMappingKind.Unmapped, mapper.Map("s3.amazonaws.com", "CopyObject").Kind);
         Assert.Equal(new[] { "s3:GetObject" }, mapper.Map("s3.amazonaws.com", "HeadObject").Actions);
         Assert.Equal(EventMappingKind.Unmapped, mapper.Map("s3.amazonaws.com", "PutObject").Kind);
+    }
+
+    [Theory]
+    [InlineData("s3")]
+    [InlineData("iam")]
+    [InlineData("ec2")]
+    [InlineData("lambda")]
+    [InlineData("kms")]
+    [InlineData("dynamodb")]
+    [InlineData("sts")]
+    public void Map_EveryCatalogActionAsEventName_ReturnsCatalogActionsOnly(string prefix)
+    {
+        // A call named like an action maps to that action unless a curated row says otherwise;
+        // either way only catalog actions come back.
+        Assert.True(IamCatalog.Default.TryGetService(prefix, out var service));
+        var curated = EventMappingRules.All.Where(r => r.Prefix == prefix).Select(r => r.EventName).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var action in service.Actions.Values)
+        {
+            var mapping = Mapper.Map(prefix + ".amazonaws.com", action.Name);
+            if (!curated.Contains(action.Name))
+            {
+                Assert.Equal(new[] { action.FullName }, mapping.Actions);
+            }
+
+            Assert.All(mapping.Actions, a => Assert.True(IamCatalog.Default.TryGetAction(a, out _)));
+        }
     }
 
     [Fact]
