@@ -179,7 +179,6 @@ public sealed class IamService
         ResourceTypeCount = resourceTypes.Count;
         var contents = new IamServiceContents(resourceTypes, actions);
         _contents = new Lazy<IamServiceContents>(() => contents, LazyThreadSafetyMode.PublicationOnly);
-        _ = _contents.Value;
     }
 
     /// <summary>
