@@ -213,10 +213,12 @@ public sealed class EventActionMapper
     {
         if (rule.Kind != EventMappingKind.Actions)
         {
-            // A name listed as "not an action" must not shadow a real catalog action.
-            if (rule.Kind == EventMappingKind.NotAnAction && Catalog.TryGetAction(rule.Prefix + ":" + rule.EventName, out _))
+            // A name listed as "not an action" or "depends on the request" must not shadow a real
+            // catalog action.
+            if (rule.Kind is EventMappingKind.NotAnAction or EventMappingKind.Unmapped
+                && Catalog.TryGetAction(rule.Prefix + ":" + rule.EventName, out _))
             {
-                _rejectedRules.Add($"{rule}: listed as not an action, but the catalog has it");
+                _rejectedRules.Add($"{rule}: listed as {rule.Kind}, but the catalog has it");
                 return null;
             }
 

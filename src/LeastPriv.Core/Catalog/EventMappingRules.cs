@@ -100,6 +100,10 @@ internal static class EventMappingRules
         void Internal(string prefix, string eventName, string note) =>
             rules.Add(new Rule(prefix, eventName, EventMappingKind.NotAnAction, Array.Empty<string>(), note));
 
+        // Calls whose actions depend on the request body: reported with the reason instead of guessed.
+        void DependsOnRequest(string prefix, string eventName, string note) =>
+            rules.Add(new Rule(prefix, eventName, EventMappingKind.Unmapped, Array.Empty<string>(), note));
+
         // ---- S3: operation names that differ from the action they need (per-operation docs in the
         // S3 API reference, https://docs.aws.amazon.com/AmazonS3/latest/API/API_Operations_Amazon_Simple_Storage_Service.html).
         S3("ListObjects", "ListBucket");
@@ -180,6 +184,13 @@ internal static class EventMappingRules
         // TransactGetItems reads with GetItem permission on each table
         // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
         Map("dynamodb", "TransactGetItems", string.Empty, "dynamodb:GetItem");
+
+        // PartiQL and write transactions need one action per statement or item
+        // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ql-iam.html).
+        DependsOnRequest("dynamodb", "ExecuteStatement", "Needs dynamodb:PartiQLSelect/PartiQLInsert/PartiQLUpdate/PartiQLDelete according to the statement.");
+        DependsOnRequest("dynamodb", "BatchExecuteStatement", "Needs dynamodb:PartiQLSelect/PartiQLInsert/PartiQLUpdate/PartiQLDelete according to each statement.");
+        DependsOnRequest("dynamodb", "ExecuteTransaction", "Needs dynamodb:PartiQLSelect/PartiQLInsert/PartiQLUpdate/PartiQLDelete according to each statement.");
+        DependsOnRequest("dynamodb", "TransactWriteItems", "Needs dynamodb:PutItem/UpdateItem/DeleteItem/ConditionCheckItem according to each item.");
 
         // ---- Calls that need no permission.
         Free("sts", "GetCallerIdentity", "No permission is needed; an explicit Deny on sts:GetCallerIdentity has no effect (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html).");

@@ -49,6 +49,7 @@ public sealed class EventActionMapperTests
         { "kms.amazonaws.com", "ReEncrypt", new[] { "kms:ReEncryptFrom", "kms:ReEncryptTo" } },
         { "secretsmanager.amazonaws.com", "BatchGetSecretValue", new[] { "secretsmanager:BatchGetSecretValue", "secretsmanager:GetSecretValue" } },
         { "lambda.amazonaws.com", "Invoke", new[] { "lambda:InvokeFunction" } },
+        { "dynamodb.amazonaws.com", "TransactGetItems", new[] { "dynamodb:GetItem" } },
 
         // API version suffixes.
         { "lambda.amazonaws.com", "CreateFunction20150331", new[] { "lambda:CreateFunction" } },
@@ -125,6 +126,8 @@ public sealed class EventActionMapperTests
     [InlineData("apigateway.amazonaws.com", "FrobnicateApi")]
     [InlineData("", "GetObject")]
     [InlineData("s3.amazonaws.com", "")]
+    [InlineData("dynamodb.amazonaws.com", "ExecuteStatement")]
+    [InlineData("dynamodb.amazonaws.com", "TransactWriteItems")]
     public void Map_UnknownCall_ReturnsUnmappedWithoutInventing(string source, string name)
     {
         var mapping = Mapper.Map(source, name);
@@ -187,11 +190,11 @@ public sealed class EventActionMapperTests
     }
 
     [Fact]
-    public void Rules_NotAnActionRows_AreNotCatalogActions()
+    public void Rules_NotAnActionAndDependsOnRequestRows_DoNotShadowCatalogActions()
     {
         var shadowing = EventMappingRules.All
             .Where(r => r.Kind != EventMappingKind.Actions)
-            .Where(r => r.Kind == EventMappingKind.NotAnAction && IamCatalog.Default.TryGetAction(r.Prefix + ":" + r.EventName, out _))
+            .Where(r => r.Kind != EventMappingKind.NoPermissionRequired && IamCatalog.Default.TryGetAction(r.Prefix + ":" + r.EventName, out _))
             .ToList();
         Assert.Empty(shadowing);
     }
