@@ -72,7 +72,7 @@ public sealed class CloudTrailDamageTests
         Assert.Equal(new[] { "CreateBucket", "PutObject" }, records.Select(r => r.EventName));
         var error = Assert.Single(reporter.Errors);
         Assert.Equal("CloudTrailFileCorrupt", error.ErrorId);
-        Assert.Contains("(line 3)", error.Message);
+        Assert.Contains("line 3)", error.Message);
         var offset = Encoding.UTF8.GetByteCount(lines[0]) + 1 + Encoding.UTF8.GetByteCount(lines[1]) + 1;
         Assert.Contains($"byte offset {offset} ", error.Message);
         Assert.Equal(2, result.RecordsRead);

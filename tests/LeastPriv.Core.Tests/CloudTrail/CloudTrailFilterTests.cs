@@ -74,7 +74,7 @@ public sealed class CloudTrailFilterTests
 
         Assert.Equal("CloudTrailTimeRangeInvalid", error.ErrorId);
         Assert.Equal(LPErrorCategory.InvalidArgument, error.Category);
-        Assert.NotNull(error.Target);
+        Assert.Equal(filter.StartTime, error.Target);
     }
 
     [Theory]
