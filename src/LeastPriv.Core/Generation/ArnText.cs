@@ -12,8 +12,9 @@ internal static class ArnText
     // A GUID anywhere in a name (CloudFormation stack ids, request ids in keys).
     private static readonly Regex Guid = new(@"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", RegexOptions.Compiled | RegexOptions.CultureInvariant);
 
-    // Timestamps: 20261124T0210Z / 20261124T021030Z, ISO dates with optional time, 10-13 digit epochs.
-    private static readonly Regex Timestamp = new(@"\d{8}T\d{4,6}Z?|\d{4}-\d{2}-\d{2}(?:[T_ ]\d{2}[:\-]?\d{2}(?:[:\-]?\d{2}(?:\.\d+)?)?Z?)?|(?<!\d)\d{10,13}(?!\d)", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+    // Timestamps: 20261124T0210Z / 20261124T021030Z, ISO dates with optional time, Unix epochs in
+    // seconds (10 digits) or milliseconds (13). Not 12 digits: that is an account id ("logs-111122223333").
+    private static readonly Regex Timestamp = new(@"\d{8}T\d{4,6}Z?|\d{4}-\d{2}-\d{2}(?:[T_ ]\d{2}[:\-]?\d{2}(?:[:\-]?\d{2}(?:\.\d+)?)?Z?)?|(?<!\d)(?:\d{13}|\d{10})(?!\d)", RegexOptions.Compiled | RegexOptions.CultureInvariant);
 
     // CloudFormation physical names end with "-" + 12/13 random upper-case alphanumerics
     // (MyStack-MyQueue-1X2Y3Z4A5B6C7); S3 bucket names get the same in lower case. CDK names add

@@ -397,7 +397,8 @@ public sealed class LocalPolicyGenerator
                     }
                 }
 
-                grant.ResourceType = use.Resources.Values.OrderBy(t => t, StringComparer.Ordinal).First();
+                // Named after the first ARN in policy order, so "table + its index" reads as a table statement.
+                grant.ResourceType = use.Resources.OrderBy(p => p.Key, StringComparer.Ordinal).First().Value;
             }
 
             // Only calls made through a service: condition the grant on that service
@@ -538,6 +539,7 @@ public sealed class LocalPolicyGenerator
                 .OrderBy(g => g[0].Service, StringComparer.Ordinal)
                 .ThenBy(g => g[0].Resources.Count == 0 ? 0 : 1)
                 .ThenBy(g => g[0].ResourceType ?? string.Empty, StringComparer.Ordinal)
+                .ThenBy(g => g[0].Resources.ToList(), ResourceListOrder.Instance)
                 .ThenBy(g => g[0].GroupKey, StringComparer.Ordinal)
                 .ToList();
 
@@ -660,6 +662,28 @@ public sealed class LocalPolicyGenerator
 
         public string GroupKey =>
             Service + "|" + string.Join(",", Resources) + "|" + ConditionOperator + "|" + ConditionKey + "|" + string.Join(",", ConditionValues ?? Array.Empty<string>());
+    }
+
+    /// <summary>Resource lists compared element by element, a shorter prefix first.</summary>
+    private sealed class ResourceListOrder : IComparer<List<string>>
+    {
+        public static readonly ResourceListOrder Instance = new();
+
+        public int Compare(List<string>? x, List<string>? y)
+        {
+            x ??= new List<string>();
+            y ??= new List<string>();
+            for (var i = 0; i < Math.Min(x.Count, y.Count); i++)
+            {
+                var result = string.CompareOrdinal(x[i], y[i]);
+                if (result != 0)
+                {
+                    return result;
+                }
+            }
+
+            return x.Count.CompareTo(y.Count);
+        }
     }
 
     /// <summary>Alphabetical as AWS sorts actions, ties broken ordinally so the order is total.</summary>

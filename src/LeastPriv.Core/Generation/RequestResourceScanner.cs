@@ -23,6 +23,11 @@ internal static class RequestResourceScanner
             {
                 arns.Add(resource.Arn);
             }
+            else if (resource.ArnPrefix is not null && ArnText.IsArn(resource.ArnPrefix))
+            {
+                // S3 data events on a key prefix name the prefix, not each object.
+                arns.Add(resource.ArnPrefix + "*");
+            }
         }
 
         var context = new NameContext(record, servicePrefix);
@@ -146,9 +151,14 @@ internal static class RequestResourceScanner
 
                     break;
                 case "dynamodb":
+                    // A Query or Scan on an index is authorised on the index's own ARN.
                     if (parameter == "tableName")
                     {
-                        Add(Regional("dynamodb", "table/" + value));
+                        _table = value;
+                    }
+                    else if (parameter == "indexName")
+                    {
+                        _index = value;
                     }
 
                     break;
@@ -179,9 +189,14 @@ internal static class RequestResourceScanner
 
                     break;
                 case "logs":
+                    // Stream-level calls (CreateLogStream, PutLogEvents) are authorised on the stream's ARN.
                     if (parameter == "logGroupName")
                     {
-                        Add(Regional("logs", "log-group:" + value));
+                        _logGroup = value;
+                    }
+                    else if (parameter == "logStreamName")
+                    {
+                        _logStream = value;
                     }
 
                     break;
@@ -195,11 +210,33 @@ internal static class RequestResourceScanner
             }
         }
 
-        private string? _copySource;
         private readonly List<string> _pending = new();
+        private string? _copySource;
+        private string? _table;
+        private string? _index;
+        private string? _logGroup;
+        private string? _logStream;
 
         public void Finish(ICollection<string> arns)
         {
+            if (_table is not null)
+            {
+                Add(Regional("dynamodb", "table/" + _table));
+                if (_index is not null)
+                {
+                    Add(Regional("dynamodb", "table/" + _table + "/index/" + _index));
+                }
+            }
+
+            if (_logGroup is not null)
+            {
+                Add(Regional("logs", "log-group:" + _logGroup));
+                if (_logStream is not null)
+                {
+                    Add(Regional("logs", "log-group:" + _logGroup + ":log-stream:" + _logStream));
+                }
+            }
+
             if (_bucket is not null)
             {
                 _pending.Add($"arn:{_partition}:s3:::{_bucket}");

@@ -15,6 +15,7 @@ public sealed class ArnTextTests
     [InlineData("arn:aws:dynamodb:eu-west-1:111122223333:table/Orders", "arn:aws:dynamodb:eu-west-1:111122223333:table/Orders")]
     [InlineData("arn:aws:iam::111122223333:role/app-discovery", "arn:aws:iam::111122223333:role/app-discovery")]
     [InlineData("arn:aws:sqs:eu-west-1:111122223333:jobs-1732096800", "arn:aws:sqs:eu-west-1:111122223333:jobs-*")]
+    [InlineData("arn:aws:s3:::trail-logs-111122223333", "arn:aws:s3:::trail-logs-111122223333")]
     public void ToPattern_GeneratedNameParts_BecomeWildcards(string observed, string expected)
     {
         Assert.Equal(expected, ArnText.ToPattern(observed));
