@@ -155,7 +155,9 @@ public sealed class AwsContext
 
     public IIamApi CreateIamClient() => new IamClient(this);
 
+    public ICloudTrailApi CreateCloudTrailClient() => new CloudTrailClient(this);
 
+    public IAccessAnalyzerApi CreateAccessAnalyzerClient() => new AccessAnalyzerClient(this);
 
     /// <summary>The official S3 client; path-style addressing when the endpoint is overridden (no wildcard DNS on 127.0.0.1).</summary>
     public IAmazonS3 CreateS3Client()
