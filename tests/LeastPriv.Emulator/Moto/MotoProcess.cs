@@ -9,12 +9,14 @@ public sealed class MotoProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Action<string>? _log;
+    private readonly string _patchDirectory;
 
-    private MotoProcess(Process process, Uri endpoint, Action<string>? log)
+    private MotoProcess(Process process, Uri endpoint, Action<string>? log, string patchDirectory)
     {
         _process = process;
         Endpoint = endpoint;
         _log = log;
+        _patchDirectory = patchDirectory;
     }
 
     /// <summary>Base URL of the moto server, e.g. http://127.0.0.1:41234/.</summary>
@@ -68,6 +70,11 @@ public sealed class MotoProcess : IAsyncDisposable
             startInfo.Environment[key] = value;
         }
 
+        // A sitecustomize module on PYTHONPATH corrects how moto sees signed query strings (see the file).
+        var patchDirectory = WriteSiteCustomize();
+        var pythonPath = startInfo.Environment.TryGetValue("PYTHONPATH", out var existing) && !string.IsNullOrEmpty(existing) ? patchDirectory + Path.PathSeparator + existing : patchDirectory;
+        startInfo.Environment["PYTHONPATH"] = pythonPath;
+
         var process = Process.Start(startInfo) ?? throw new StandInException($"Could not start {path}.");
         var tail = new Queue<string>();
         void Keep(string? line)
@@ -92,7 +99,7 @@ public sealed class MotoProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var moto = new MotoProcess(process, new Uri($"http://127.0.0.1:{port}/"), log);
+        var moto = new MotoProcess(process, new Uri($"http://127.0.0.1:{port}/"), log, patchDirectory);
         try
         {
             await WaitUntilAnsweringAsync(moto.Endpoint, timeout, () => process.HasExited, cancellationToken).ConfigureAwait(false);
@@ -150,6 +157,17 @@ public sealed class MotoProcess : IAsyncDisposable
         }
     }
 
+    private static string WriteSiteCustomize()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "leastpriv-moto-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(directory);
+        using var resource = typeof(MotoProcess).Assembly.GetManifestResourceStream("LeastPriv.Emulator.Moto.sitecustomize.py")
+            ?? throw new StandInException("The moto start-up patch is missing from the emulator assembly.");
+        using var file = File.Create(Path.Combine(directory, "sitecustomize.py"));
+        resource.CopyTo(file);
+        return directory;
+    }
+
     /// <summary>A port that was free a moment ago on 127.0.0.1.</summary>
     public static int FreeLoopbackPort()
     {
@@ -177,6 +195,13 @@ public sealed class MotoProcess : IAsyncDisposable
         finally
         {
             _process.Dispose();
+            try
+            {
+                Directory.Delete(_patchDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
         }
     }
 }
