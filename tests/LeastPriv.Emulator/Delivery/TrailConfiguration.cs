@@ -68,10 +68,22 @@ public sealed class TrailConfiguration
         static string? Str(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         static bool Bool(JsonElement e, string name, bool fallback) => e.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : fallback;
 
+        // JSON 1.1 timestamps are epoch seconds; accept the ISO form as well.
         DateTimeOffset? started = null;
-        if (status.TryGetProperty("StartLoggingTime", out var st) && st.ValueKind == JsonValueKind.Number)
+        if (status.TryGetProperty("StartLoggingTime", out var st))
         {
-            started = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Floor(st.GetDouble() * 1000));
+            if (st.ValueKind == JsonValueKind.Number)
+            {
+                started = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Floor(st.GetDouble() * 1000));
+            }
+            else if (st.ValueKind == JsonValueKind.String && double.TryParse(st.GetString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+            {
+                started = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Floor(seconds * 1000));
+            }
+            else if (st.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(st.GetString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var iso))
+            {
+                started = iso;
+            }
         }
 
         var basic = new List<EventSelector>();

@@ -94,8 +94,10 @@ public sealed class LookupEventsService
         }
 
         var now = _time.GetUtcNow();
-        var start = ReadTime(request, "StartTime") ?? now - History;
-        var end = ReadTime(request, "EndTime") ?? now;
+        var requestedStart = ReadTime(request, "StartTime");
+        var requestedEnd = ReadTime(request, "EndTime");
+        var start = requestedStart ?? now - History;
+        var end = requestedEnd ?? now;
         if (start > end)
         {
             return Error(call, requestId, "InvalidTimeRangeException", "StartTime must be before EndTime.");
@@ -106,7 +108,7 @@ public sealed class LookupEventsService
             start = now - History;
         }
 
-        var fingerprint = Fingerprint(region, key, value, start, end);
+        var fingerprint = Fingerprint(region, key, value, requestedStart, requestedEnd);
         var matches = _recorder.Snapshot()
             .Where(e => e.ManagementEvent && e.AwsRegion == region && e.EventTime >= start && e.EventTime <= end && Matches(e, key, value))
             .Reverse()
@@ -186,8 +188,8 @@ public sealed class LookupEventsService
         };
     }
 
-    private static string Fingerprint(string region, string? key, string? value, DateTimeOffset start, DateTimeOffset end) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{region}|{key}|{value}|{start.ToUnixTimeMilliseconds()}|{end.ToUnixTimeMilliseconds()}")))[..16];
+    private static string Fingerprint(string region, string? key, string? value, DateTimeOffset? start, DateTimeOffset? end) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{region}|{key}|{value}|{start?.ToUnixTimeMilliseconds()}|{end?.ToUnixTimeMilliseconds()}")))[..16];
 
     // A NextToken is valid only with the same parameters; it names the last event returned.
     private static string MakeToken(string fingerprint, string lastEventId) =>

@@ -22,10 +22,7 @@ public sealed class MotoProcess : IAsyncDisposable
     /// <summary>Base URL of the moto server, e.g. http://127.0.0.1:41234/.</summary>
     public Uri Endpoint { get; }
 
-    /// <summary>
-    /// Finds moto_server: the explicit path, then PATH, then $HOME/.pyenv/shims (where the machine
-    /// image's Python installs it without putting it on PATH).
-    /// </summary>
+    /// <summary>Finds moto_server: the explicit path, else PATH, then $HOME/.pyenv/shims (see <see cref="ToolLocator"/>).</summary>
     public static string? Locate(string? explicitPath = null)
     {
         if (!string.IsNullOrEmpty(explicitPath))
@@ -33,25 +30,13 @@ public sealed class MotoProcess : IAsyncDisposable
             return File.Exists(explicitPath) ? explicitPath : null;
         }
 
-        var candidates = new List<string>();
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            candidates.Add(Path.Combine(dir, "moto_server"));
-        }
-
-        var home = Environment.GetEnvironmentVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        if (!string.IsNullOrEmpty(home))
-        {
-            candidates.Add(Path.Combine(home, ".pyenv", "shims", "moto_server"));
-        }
-
-        return candidates.FirstOrDefault(File.Exists);
+        return ToolLocator.Find("moto_server");
     }
 
     /// <summary>Starts moto on a free loopback port and waits until it answers HTTP.</summary>
     public static async Task<MotoProcess> StartAsync(string? explicitPath, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, Action<string>? log, CancellationToken cancellationToken)
     {
-        var path = Locate(explicitPath) ?? throw new StandInException(
+        var path = Locate(explicitPath) ?? throw new StandInException(explicitPath is not null ? $"moto_server was not found at '{explicitPath}'." :
             "moto_server was not found on PATH or in $HOME/.pyenv/shims. Install moto 5.x with its server extra (pip install 'moto[server]') or pass --moto-url for a running one.");
         var port = FreeLoopbackPort();
         var startInfo = new ProcessStartInfo(path)
