@@ -8,6 +8,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Amazon.SecurityToken;
 using LeastPriv.Emulator.AccessAnalyzer;
+using LeastPriv.Emulator.Moto;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
@@ -203,12 +204,12 @@ public sealed class StandInHarness : IAsyncLifetime
         var app = builder.Build();
         app.Run(emulator.HandleAsync);
         await app.StartAsync();
-        return new AnalyzerHost(app, emulator, new Uri($"http://127.0.0.1:{port}"));
+        return new AnalyzerHost(app, emulator, standIn, new Uri($"http://127.0.0.1:{port}"));
     }
 }
 
 /// <summary>A running emulator; disposing stops it.</summary>
-public sealed class AnalyzerHost(WebApplication app, AccessAnalyzerEmulator emulator, Uri url) : IAsyncDisposable
+public sealed class AnalyzerHost(WebApplication app, AccessAnalyzerEmulator emulator, TestStandIn standIn, Uri url) : IAsyncDisposable
 {
     public Uri Url { get; } = url;
 
@@ -225,21 +226,25 @@ public sealed class AnalyzerHost(WebApplication app, AccessAnalyzerEmulator emul
         await app.StopAsync();
         await app.DisposeAsync();
         Emulator.Dispose();
+        standIn.Dispose();
     }
 }
 
 /// <summary>The stand-in as the emulated service sees it: one known caller, clients against moto.</summary>
-public sealed class TestStandIn(Uri motoUrl) : IAnalyzerStandIn
+public sealed class TestStandIn(Uri motoUrl) : IAnalyzerStandIn, IDisposable
 {
-    public Uri MotoUrl { get; } = motoUrl;
+    public MotoClient Moto { get; } = new(motoUrl);
 
     public AWSCredentials ServiceCredentials { get; } = new BasicAWSCredentials("AKIAIOSFODNN7EXAMPLE", "stand-in-secret");
 
-    public string? ResolveCallerArn(string accessKeyId) => accessKeyId == StandInHarness.CallerKey ? StandInHarness.CallerArn : null;
+    public Task<string?> ResolveCallerArnAsync(string accessKeyId, CancellationToken cancellationToken) =>
+        Task.FromResult(accessKeyId == StandInHarness.CallerKey ? StandInHarness.CallerArn : null);
 
     public IAmazonS3 CreateS3Client(AWSCredentials credentials, string region) => new AmazonS3Client(
-        credentials, new AmazonS3Config { ServiceURL = MotoUrl.ToString(), ForcePathStyle = true, AuthenticationRegion = region });
+        credentials, new AmazonS3Config { ServiceURL = motoUrl.ToString(), ForcePathStyle = true, AuthenticationRegion = region });
 
     public IAmazonSecurityTokenService CreateStsClient(AWSCredentials credentials, string region) => new AmazonSecurityTokenServiceClient(
-        credentials, new AmazonSecurityTokenServiceConfig { ServiceURL = MotoUrl.ToString(), AuthenticationRegion = region });
+        credentials, new AmazonSecurityTokenServiceConfig { ServiceURL = motoUrl.ToString(), AuthenticationRegion = region });
+
+    public void Dispose() => Moto.Dispose();
 }

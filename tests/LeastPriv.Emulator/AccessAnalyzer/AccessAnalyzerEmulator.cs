@@ -17,27 +17,47 @@ public sealed partial class AccessAnalyzerEmulator : IDisposable
 
     private readonly AccessAnalyzerEmulatorOptions _options;
     private readonly IAnalyzerStandIn _standIn;
-    private readonly HttpClient _http = new();
     private readonly PolicyGenerationRunner _runner;
     private readonly ConcurrentDictionary<string, PolicyGenerationJob> _jobs = new(StringComparer.Ordinal);
     private readonly object _startGate = new();
 
+    /// <summary>The service as the stand-in layer routes to it.</summary>
+    public AccessAnalyzerEmulator(AccessAnalyzerEmulatorOptions options, StandInServices services)
+        : this(options, new StandInServicesAnalyzerView(services))
+    {
+    }
+
+    /// <summary>The service on any stand-in (a test hosting it alone).</summary>
     public AccessAnalyzerEmulator(AccessAnalyzerEmulatorOptions options, IAnalyzerStandIn standIn)
     {
         _options = options;
         _standIn = standIn;
-        _runner = new PolicyGenerationRunner(options, standIn, new MotoServiceCalls(_http, standIn.MotoUrl));
+        _runner = new PolicyGenerationRunner(options, standIn, new MotoServiceCalls(standIn.Moto));
     }
 
-    /// <summary>Answers one request whose SigV4 service is <c>access-analyzer</c>.</summary>
+    /// <summary>Answers one request whose SigV4 service is <c>access-analyzer</c>, reading its body.</summary>
     public async Task HandleAsync(HttpContext context)
+    {
+        // A layer that already read the body for its own records may have left it rewindable.
+        if (context.Request.Body.CanSeek)
+        {
+            context.Request.Body.Position = 0;
+        }
+
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+        await HandleAsync(context, buffer.ToArray()).ConfigureAwait(false);
+    }
+
+    /// <summary>Answers one request whose body the caller has already read.</summary>
+    public async Task HandleAsync(HttpContext context, ReadOnlyMemory<byte> body)
     {
         var response = context.Response;
         response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
         try
         {
-            var caller = Authenticate(context.Request);
-            var result = await DispatchAsync(context.Request, caller).ConfigureAwait(false);
+            var caller = await AuthenticateAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+            var result = Dispatch(context.Request, body, caller);
             response.StatusCode = 200;
             response.ContentType = "application/json";
             await response.WriteAsync(result, context.RequestAborted).ConfigureAwait(false);
@@ -55,8 +75,6 @@ public sealed partial class AccessAnalyzerEmulator : IDisposable
             job.Cancellation.Cancel();
             job.Cancellation.Dispose();
         }
-
-        _http.Dispose();
     }
 
     private static async Task WriteErrorAsync(HttpResponse response, AnalyzerError error, CancellationToken cancellationToken)
@@ -79,7 +97,7 @@ public sealed partial class AccessAnalyzerEmulator : IDisposable
     }
 
     // The caller is the owner of the SigV4 access key id (header or presigned query).
-    private string Authenticate(HttpRequest request)
+    private async Task<string> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         string? accessKeyId = null;
         var authorization = request.Headers.Authorization.ToString();
@@ -98,10 +116,11 @@ public sealed partial class AccessAnalyzerEmulator : IDisposable
             throw AnalyzerError.MissingAuthenticationToken();
         }
 
-        return _standIn.ResolveCallerArn(accessKeyId) ?? throw AnalyzerError.UnrecognizedClient();
+        return await _standIn.ResolveCallerArnAsync(accessKeyId, cancellationToken).ConfigureAwait(false)
+            ?? throw AnalyzerError.UnrecognizedClient();
     }
 
-    private async Task<string> DispatchAsync(HttpRequest request, string caller)
+    private string Dispatch(HttpRequest request, ReadOnlyMemory<byte> body, string caller)
     {
         var path = request.Path.Value?.TrimEnd('/') ?? string.Empty;
         const string generation = "/policy/generation";
@@ -109,7 +128,7 @@ public sealed partial class AccessAnalyzerEmulator : IDisposable
         {
             if (HttpMethods.IsPut(request.Method))
             {
-                return StartPolicyGeneration(await ReadBodyAsync(request).ConfigureAwait(false), caller);
+                return StartPolicyGeneration(ParseBody(body), caller);
             }
 
             if (HttpMethods.IsGet(request.Method))
@@ -132,24 +151,22 @@ public sealed partial class AccessAnalyzerEmulator : IDisposable
         }
         else if (path == "/policy/validation" && HttpMethods.IsPost(request.Method))
         {
-            return ValidatePolicy(await ReadBodyAsync(request).ConfigureAwait(false), request.Query);
+            return ValidatePolicy(ParseBody(body), request.Query);
         }
 
         throw AnalyzerError.Validation($"The operation {request.Method} {path} is not supported by this endpoint.", "unknownOperation");
     }
 
-    private static async Task<JsonElement> ReadBodyAsync(HttpRequest request)
+    private static JsonElement ParseBody(ReadOnlyMemory<byte> body)
     {
-        using var reader = new StreamReader(request.Body, Encoding.UTF8);
-        var text = await reader.ReadToEndAsync().ConfigureAwait(false);
-        if (string.IsNullOrWhiteSpace(text))
+        if (body.Span.Trim(" \t\r\n"u8).IsEmpty)
         {
             return JsonDocument.Parse("{}").RootElement.Clone();
         }
 
         try
         {
-            using var document = JsonDocument.Parse(text);
+            using var document = JsonDocument.Parse(body);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 throw AnalyzerError.Validation("The request body must be a JSON object.", "cannotParse");
