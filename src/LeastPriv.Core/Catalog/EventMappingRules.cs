@@ -239,39 +239,50 @@ internal static class EventMappingRules
     /// API Gateway management calls are authorised as apigateway:GET/POST/PUT/PATCH/DELETE on the
     /// resource path, not by operation name
     /// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-control-access-using-iam-policies-to-create-and-manage-api.html).
-    /// The verb follows the REST operation: Get -> GET, Create/Import/Generate/TestInvoke -> POST,
-    /// Update -> PATCH, Put/Tag -> PUT, Delete/Flush/Untag -> DELETE.
+    /// The verb is the REST method of the operation (API Gateway REST API reference and the v2
+    /// reference): Get/Export -> GET, Create/Import/Generate/TestInvoke -> POST, Update -> PATCH,
+    /// Put/Tag -> PUT, Delete/Flush/Reset/Untag -> DELETE, with the listed exceptions.
     /// </summary>
     public static string? ApiGatewayVerb(string eventName)
     {
-        if (StartsWith(eventName, "Get"))
+        if (ApiGatewayVerbExceptions.TryGetValue(eventName, out var verb))
         {
-            return "GET";
+            return verb;
         }
 
-        if (StartsWith(eventName, "Create") || StartsWith(eventName, "Import") || StartsWith(eventName, "Generate")
-            || StartsWith(eventName, "TestInvoke"))
+        foreach (var (prefix, prefixVerb) in ApiGatewayVerbByPrefix)
         {
-            return "POST";
-        }
-
-        if (StartsWith(eventName, "Update"))
-        {
-            return "PATCH";
-        }
-
-        if (StartsWith(eventName, "Put") || StartsWith(eventName, "TagResource"))
-        {
-            return "PUT";
-        }
-
-        if (StartsWith(eventName, "Delete") || StartsWith(eventName, "Flush") || StartsWith(eventName, "UntagResource"))
-        {
-            return "DELETE";
+            if (eventName.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return prefixVerb;
+            }
         }
 
         return null;
     }
 
-    private static bool StartsWith(string text, string prefix) => text.StartsWith(prefix, StringComparison.OrdinalIgnoreCase);
+    private static readonly Dictionary<string, string> ApiGatewayVerbExceptions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        // PUT /v2/apis, PUT /v2/apis/{apiId}, PUT /restapis/{restapi_id}/documentation/parts
+        ["ImportApi"] = "PUT",
+        ["ReimportApi"] = "PUT",
+        ["ImportDocumentationParts"] = "PUT",
+    };
+
+    private static readonly (string Prefix, string Verb)[] ApiGatewayVerbByPrefix =
+    {
+        ("Get", "GET"),
+        ("Export", "GET"),
+        ("Create", "POST"),
+        ("Import", "POST"),
+        ("Generate", "POST"),
+        ("TestInvoke", "POST"),
+        ("Update", "PATCH"),
+        ("Put", "PUT"),
+        ("TagResource", "PUT"),
+        ("Delete", "DELETE"),
+        ("Flush", "DELETE"),
+        ("Reset", "DELETE"),
+        ("UntagResource", "DELETE"),
+    };
 }

@@ -70,6 +70,10 @@ public sealed class EventActionMapperTests
         { "apigateway.amazonaws.com", "UpdateStage", new[] { "apigateway:PATCH" } },
         { "apigateway.amazonaws.com", "DeleteRestApi", new[] { "apigateway:DELETE" } },
         { "apigateway.amazonaws.com", "PutIntegration", new[] { "apigateway:PUT" } },
+        { "apigateway.amazonaws.com", "ImportRestApi", new[] { "apigateway:POST" } },
+        { "apigateway.amazonaws.com", "ImportApi", new[] { "apigateway:PUT" } },
+        { "apigateway.amazonaws.com", "FlushStageCache", new[] { "apigateway:DELETE" } },
+        { "apigateway.amazonaws.com", "GetRoutingRule", new[] { "apigateway:GetRoutingRule" } },
     };
 
     [Theory]
