@@ -15,7 +15,13 @@ if (options.Error is not null)
 }
 
 var manifest = ModuleLocator.Find();
-if (manifest is null || !File.Exists(manifest))
+if (manifest is not null && !File.Exists(manifest))
+{
+    Console.Error.WriteLine($"LeastPriv.Shell: LEASTPRIV_MODULE_PATH points to '{manifest}', which does not exist.");
+    return 3;
+}
+
+if (manifest is null)
 {
     Console.Error.WriteLine(
         "LeastPriv.Shell: the LeastPriv module is not built. Run `dotnet build` (or `dotnet run --project tools/LeastPriv.Shell`) "

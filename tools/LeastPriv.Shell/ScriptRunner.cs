@@ -101,10 +101,16 @@ internal sealed class ScriptRunner : IDisposable
         }
     }
 
+    private const string SucceededVariable = "__LeastPrivShellSucceeded";
+
     private int Run(string script, bool isFile)
     {
+        _runspace.SessionStateProxy.SetVariable("global:LASTEXITCODE", null);
+        _runspace.SessionStateProxy.SetVariable("global:" + SucceededVariable, true);
         using var ps = PowerShell.Create(_runspace);
-        ps.AddScript(script).AddCommand("Out-Default");
+        // $? after the script says whether its last statement failed; pwsh turns that into exit
+        // code 1 as well (an advanced script's terminating error only ends that statement).
+        ps.AddScript(script + "\n$global:" + SucceededVariable + " = $?").AddCommand("Out-Default");
         // Errors travel with the output so Out-Default renders them in order, through the
         // engine's own error view, onto the host's error line (stderr).
         ps.Commands.Commands[0].MergeMyResults(PipelineResultTypes.Error, PipelineResultTypes.Output);
@@ -129,12 +135,13 @@ internal sealed class ScriptRunner : IDisposable
             return code;
         }
 
-        if (isFile && _runspace.SessionStateProxy.GetVariable("LASTEXITCODE") is int lastExitCode)
+        // `exit N` in a script file, or its last native command's exit code, as pwsh -File does.
+        if (isFile && _runspace.SessionStateProxy.GetVariable("LASTEXITCODE") is int lastExitCode && lastExitCode != 0)
         {
             return lastExitCode;
         }
 
-        return 0;
+        return _runspace.SessionStateProxy.GetVariable(SucceededVariable) is false ? 1 : 0;
     }
 
     private void WriteTerminatingError(ErrorRecord record)

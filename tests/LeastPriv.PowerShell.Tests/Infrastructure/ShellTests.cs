@@ -91,6 +91,26 @@ public sealed class ShellTests
     }
 
     [Fact]
+    public void File_AdvancedScriptStoppedByError_ExitsNonZero()
+    {
+        // In an advanced script a terminating error only ends the script's own statement for
+        // the caller, so nothing throws at the top: the exit code must still say it failed.
+        var script = TempScript("""
+            [CmdletBinding()] param()
+            $ErrorActionPreference = 'Stop'
+            function Invoke-Step { Get-Command -Name Get-LPNoSuchCommand }
+            Invoke-Step
+            'never'
+            """);
+
+        var result = ShellProcess.Run(["-File", script]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Get-LPNoSuchCommand", result.StdErr);
+        Assert.DoesNotContain("never", result.StdOut);
+    }
+
+    [Fact]
     public void Command_ConfirmPrompt_ReadsTheAnswerFromStdin()
     {
         const string script = "function Remove-Thing { [CmdletBinding(SupportsShouldProcess)] param() if ($PSCmdlet.ShouldProcess('thing-1', 'Remove')) { 'removed' } else { 'kept' } }; Remove-Thing -Confirm";
