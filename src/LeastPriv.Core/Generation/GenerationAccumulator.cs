@@ -27,6 +27,9 @@ public sealed class GenerationAccumulator
 
     internal readonly SortedSet<string> ReaderProblems = new(StringComparer.Ordinal);
 
+    /// <summary>(action, ARN) -> matching resource type name or null: logs repeat the same few resources.</summary>
+    internal readonly Dictionary<(string Action, string Arn), string?> MatchCache = new();
+
     /// <summary>Records given to this accumulator.</summary>
     public long Count => EventCount;
 

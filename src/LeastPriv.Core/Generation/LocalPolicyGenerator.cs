@@ -24,6 +24,9 @@ public sealed class LocalPolicyGenerator
 
     private static readonly StringComparer ActionOrder = new ActionComparer();
 
+    // Logs with millions of distinct object keys must not grow the cache without bound.
+    private const int MatchCacheLimit = 100_000;
+
     private readonly EventActionMapper _mapper;
     private readonly IamCatalog _catalog;
 
@@ -198,14 +201,19 @@ public sealed class LocalPolicyGenerator
             var matched = false;
             foreach (var arn in candidates)
             {
-                foreach (var resource in catalogAction.Resources)
+                if (!accumulator.MatchCache.TryGetValue((catalogAction.FullName, arn), out var type))
                 {
-                    if (resource.ResourceType.Matches(arn))
+                    type = catalogAction.Resources.FirstOrDefault(r => r.ResourceType.Matches(arn))?.ResourceType.Name;
+                    if (accumulator.MatchCache.Count < MatchCacheLimit)
                     {
-                        use.AddResource(arn, resource.ResourceType.Name);
-                        matched = true;
-                        break;
+                        accumulator.MatchCache[(catalogAction.FullName, arn)] = type;
                     }
+                }
+
+                if (type is not null)
+                {
+                    use.AddResource(arn, type);
+                    matched = true;
                 }
             }
 
