@@ -16,6 +16,9 @@ public sealed class GenerationAccumulator
     internal readonly Dictionary<string, long> Unmapped = new(StringComparer.Ordinal);
     internal readonly Dictionary<string, DeniedUse> Denied = new(StringComparer.OrdinalIgnoreCase);
     internal readonly Dictionary<string, long> Ignored = new(StringComparer.Ordinal);
+
+    /// <summary>Role-passing actions whose records came without request text -> calls.</summary>
+    internal readonly Dictionary<string, long> RequestTextMissing = new(StringComparer.OrdinalIgnoreCase);
     internal readonly Dictionary<string, long> Principals = new(StringComparer.Ordinal);
     internal readonly HashSet<string> Regions = new(StringComparer.Ordinal);
 
@@ -57,6 +60,7 @@ public sealed class GenerationAccumulator
 
         AddCounts(Unmapped, other.Unmapped);
         AddCounts(Ignored, other.Ignored);
+        AddCounts(RequestTextMissing, other.RequestTextMissing);
         AddCounts(Principals, other.Principals);
         foreach (var pair in other.Denied)
         {
