@@ -15,7 +15,8 @@ param(
     [string] $UserName = 'app-orders'
 )
 
-$logs = Join-Path $PSScriptRoot 'logs'
+# [System.IO.Path] rather than Join-Path: the script also runs in minimal hosts without the Management module.
+$logs = [System.IO.Path]::Combine($PSScriptRoot, 'logs')
 
 # 1. Events first, so they can be looked at or filtered further, then the policy.
 $fromEvents = Get-LPCloudTrailEvent -Path $logs -UserName $UserName | ConvertTo-LPPolicy
