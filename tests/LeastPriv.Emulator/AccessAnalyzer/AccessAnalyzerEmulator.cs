@@ -66,6 +66,11 @@ public sealed partial class AccessAnalyzerEmulator : IDisposable
         {
             await WriteErrorAsync(response, error, context.RequestAborted).ConfigureAwait(false);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException && !response.HasStarted)
+        {
+            // A fault of the stand-in itself reaches the client as the service's retryable 500.
+            await WriteErrorAsync(response, AnalyzerError.InternalServer("Internal failure: " + ex.Message), context.RequestAborted).ConfigureAwait(false);
+        }
     }
 
     public void Dispose()
