@@ -20,10 +20,17 @@ public sealed partial class AccessAnalyzerEmulator : IDisposable
     private readonly PolicyGenerationRunner _runner;
     private readonly ConcurrentDictionary<string, PolicyGenerationJob> _jobs = new(StringComparer.Ordinal);
     private readonly object _startGate = new();
+    private int _disposed;
 
     /// <summary>The service as the stand-in layer routes to it.</summary>
     public AccessAnalyzerEmulator(AccessAnalyzerEmulatorOptions options, StandInServices services)
         : this(options, new StandInServicesAnalyzerView(services))
+    {
+    }
+
+    /// <summary>The service with the layer's knobs (<see cref="AccessAnalyzerEmulatorOptions.For"/>).</summary>
+    public AccessAnalyzerEmulator(StandInServices services)
+        : this(AccessAnalyzerEmulatorOptions.For(services), services)
     {
     }
 
@@ -75,6 +82,11 @@ public sealed partial class AccessAnalyzerEmulator : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         foreach (var job in _jobs.Values)
         {
             job.Cancellation.Cancel();
