@@ -183,7 +183,6 @@ public sealed class IamService
         }
 
         _actions = new Dictionary<string, IamAction>(StringComparer.OrdinalIgnoreCase);
-        SortedActions = Array.Empty<IamAction>();
     }
 
     public string Prefix { get; }
@@ -196,7 +195,11 @@ public sealed class IamService
     /// <summary>Resource types keyed by name, case-insensitive.</summary>
     public IReadOnlyDictionary<string, IamResourceType> ResourceTypes => _resourceTypes;
 
-    internal IamAction[] SortedActions { get; private set; }
+    /// <summary>Actions sorted by name; built on first use (only wildcard expansion needs it).</summary>
+    internal IamAction[] SortedActions =>
+        _sortedActions ??= _actions.Values.OrderBy(a => a.Name, StringComparer.OrdinalIgnoreCase).ToArray();
+
+    private IamAction[]? _sortedActions;
 
     internal bool TryGetAction(string name, out IamAction action) => _actions.TryGetValue(name, out action!);
 
@@ -207,7 +210,7 @@ public sealed class IamService
             _actions[action.Name] = action;
         }
 
-        SortedActions = _actions.Values.OrderBy(a => a.Name, StringComparer.OrdinalIgnoreCase).ToArray();
+        _sortedActions = null;
     }
 
     public override string ToString() => Prefix;

@@ -37,20 +37,19 @@ internal static class IamCatalogLoader
     /// <summary>Loads a gzip-compressed catalog.</summary>
     public static IamCatalog Load(Stream gzipStream)
     {
-        byte[] json;
-        using (var gzip = new GZipStream(gzipStream, CompressionMode.Decompress, leaveOpen: true))
-        using (var buffer = new MemoryStream())
-        {
-            gzip.CopyTo(buffer);
-            json = buffer.ToArray();
-        }
-
         try
         {
-            using var document = JsonDocument.Parse(json);
-            return Read(document.RootElement);
+            byte[] json;
+            using (var gzip = new GZipStream(gzipStream, CompressionMode.Decompress, leaveOpen: true))
+            using (var buffer = new MemoryStream())
+            {
+                gzip.CopyTo(buffer);
+                json = buffer.ToArray();
+            }
+
+            return Read(json);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or IndexOutOfRangeException or FormatException)
+        catch (Exception e) when (e is InvalidDataException or JsonException or InvalidOperationException or IndexOutOfRangeException or ArgumentOutOfRangeException or FormatException)
         {
             throw new LeastPrivException(
                 "CatalogDataInvalid",
@@ -61,76 +60,194 @@ internal static class IamCatalogLoader
         }
     }
 
-    private static IamCatalog Read(JsonElement root)
+    // Streaming read (Utf8JsonReader) rather than JsonDocument: the catalog is 1.7 MB of JSON and
+    // is loaded on the first command of every session, so the DOM would be pure overhead.
+    private static IamCatalog Read(byte[] json)
     {
-        var format = root.GetProperty("format").GetInt32();
-        if (format != SupportedFormat)
-        {
-            throw new FormatException($"catalog format {format} is not supported (expected {SupportedFormat})");
-        }
-
-        var version = root.GetProperty("version").GetString()!;
-        var date = DateTime.SpecifyKind(
-            DateTime.ParseExact(root.GetProperty("date").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
-            DateTimeKind.Utc);
-        var dependentsVersion = root.GetProperty("dependentsVersion").GetString()!;
-
-        // Condition keys and dependent actions repeat thousands of times ("aws:ResourceTag/${TagKey}",
-        // "iam:PassRole"): share one string instance each.
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
         var strings = new Dictionary<string, string>(StringComparer.Ordinal);
+        int? format = null;
+        string? version = null;
+        string? date = null;
+        string? dependentsVersion = null;
         var services = new List<IamService>();
-        foreach (var s in root.GetProperty("services").EnumerateArray())
+
+        Expect(ref reader, JsonTokenType.StartObject);
+        while (Next(ref reader) == JsonTokenType.PropertyName)
         {
-            var prefix = s.GetProperty("p").GetString()!;
-            var resourceTypes = new List<IamResourceType>();
-            foreach (var r in s.GetProperty("r").EnumerateArray())
+            var property = reader.GetString();
+            switch (property)
             {
-                resourceTypes.Add(new IamResourceType(prefix, r[0].GetString()!, r[1].GetString()!, Strings(r[2], strings)));
+                case "format":
+                    Next(ref reader);
+                    format = reader.GetInt32();
+                    if (format != SupportedFormat)
+                    {
+                        throw new FormatException($"catalog format {format} is not supported (expected {SupportedFormat})");
+                    }
+
+                    break;
+                case "version":
+                    version = ReadString(ref reader);
+                    break;
+                case "date":
+                    date = ReadString(ref reader);
+                    break;
+                case "dependentsVersion":
+                    dependentsVersion = ReadString(ref reader);
+                    break;
+                case "services":
+                    Expect(ref reader, JsonTokenType.StartArray);
+                    while (Next(ref reader) == JsonTokenType.StartObject)
+                    {
+                        services.Add(ReadService(ref reader, strings));
+                    }
+
+                    break;
+                default:
+                    reader.Skip();
+                    break;
             }
-
-            var service = new IamService(prefix, s.GetProperty("n").GetString()!, resourceTypes);
-            var actions = new List<IamAction>();
-            foreach (var a in s.GetProperty("a").EnumerateArray())
-            {
-                var resourceRefs = a[2];
-                var resources = resourceRefs.GetArrayLength() == 0 ? Array.Empty<IamActionResource>() : new IamActionResource[resourceRefs.GetArrayLength()];
-                var i = 0;
-                foreach (var rr in resourceRefs.EnumerateArray())
-                {
-                    resources[i++] = new IamActionResource(resourceTypes[rr[0].GetInt32()], rr[1].GetInt32() != 0);
-                }
-
-                actions.Add(new IamAction(prefix, a[0].GetString()!, Levels[a[1].GetInt32()], resources, Strings(a[3], strings), Strings(a[4], strings)));
-            }
-
-            service.SetActions(actions);
-            services.Add(service);
         }
 
-        return new IamCatalog(version, date, dependentsVersion, services);
+        if (format is null || version is null || date is null || dependentsVersion is null)
+        {
+            throw new FormatException("the catalog header (format, version, date, dependentsVersion) is incomplete");
+        }
+
+        var dataDate = DateTime.SpecifyKind(DateTime.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture), DateTimeKind.Utc);
+        return new IamCatalog(version, dataDate, dependentsVersion, services);
     }
 
-    private static IReadOnlyList<string> Strings(JsonElement array, Dictionary<string, string> pool)
+    private static IamService ReadService(ref Utf8JsonReader reader, Dictionary<string, string> strings)
     {
-        var count = array.GetArrayLength();
-        if (count == 0)
+        string? prefix = null;
+        string? name = null;
+        var resourceTypes = new List<IamResourceType>();
+        var actionRows = new List<(string Name, int Level, List<(int Index, bool Required)> Resources, IReadOnlyList<string> Conditions, IReadOnlyList<string> Dependents)>();
+        while (Next(ref reader) == JsonTokenType.PropertyName)
         {
-            return Array.Empty<string>();
+            switch (reader.GetString())
+            {
+                case "p":
+                    prefix = ReadString(ref reader);
+                    break;
+                case "n":
+                    name = ReadString(ref reader);
+                    break;
+                case "r":
+                    // [[name, arnTemplate, [conditionKeys]], ...]; the prefix precedes "r" in the file.
+                    var servicePrefix = prefix ?? throw new FormatException("a service lists resource types before its prefix");
+                    Expect(ref reader, JsonTokenType.StartArray);
+                    while (Next(ref reader) == JsonTokenType.StartArray)
+                    {
+                        var typeName = ReadString(ref reader);
+                        var arn = ReadString(ref reader);
+                        var keys = ReadStrings(ref reader, strings);
+                        Expect(ref reader, JsonTokenType.EndArray);
+                        resourceTypes.Add(new IamResourceType(servicePrefix, typeName, arn, keys));
+                    }
+
+                    break;
+                case "a":
+                    // [[name, level, [[resourceIndex, required]], [conditionKeys], [dependentActions]], ...]
+                    Expect(ref reader, JsonTokenType.StartArray);
+                    while (Next(ref reader) == JsonTokenType.StartArray)
+                    {
+                        var actionName = ReadString(ref reader);
+                        Next(ref reader);
+                        var level = reader.GetInt32();
+                        var refs = new List<(int, bool)>();
+                        Expect(ref reader, JsonTokenType.StartArray);
+                        while (Next(ref reader) == JsonTokenType.StartArray)
+                        {
+                            Next(ref reader);
+                            var index = reader.GetInt32();
+                            Next(ref reader);
+                            var required = reader.GetInt32() != 0;
+                            Expect(ref reader, JsonTokenType.EndArray);
+                            refs.Add((index, required));
+                        }
+
+                        var conditions = ReadStrings(ref reader, strings);
+                        var dependents = ReadStrings(ref reader, strings);
+                        Expect(ref reader, JsonTokenType.EndArray);
+                        actionRows.Add((actionName, level, refs, conditions, dependents));
+                    }
+
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
         }
 
-        var result = new string[count];
-        var i = 0;
-        foreach (var e in array.EnumerateArray())
+        if (prefix is null || name is null)
         {
-            var value = e.GetString()!;
+            throw new FormatException("a service has no prefix or name");
+        }
+
+        var service = new IamService(prefix, name, resourceTypes);
+        var actions = new IamAction[actionRows.Count];
+        for (var i = 0; i < actions.Length; i++)
+        {
+            var row = actionRows[i];
+            var resources = row.Resources.Count == 0
+                ? Array.Empty<IamActionResource>()
+                : row.Resources.Select(r => new IamActionResource(resourceTypes[r.Index], r.Required)).ToArray();
+            actions[i] = new IamAction(prefix, row.Name, Levels[row.Level], resources, row.Conditions, row.Dependents);
+        }
+
+        service.SetActions(actions);
+        return service;
+    }
+
+    private static JsonTokenType Next(ref Utf8JsonReader reader)
+    {
+        if (!reader.Read())
+        {
+            throw new FormatException("the catalog JSON ends early");
+        }
+
+        return reader.TokenType;
+    }
+
+    private static void Expect(ref Utf8JsonReader reader, JsonTokenType expected)
+    {
+        if (Next(ref reader) != expected)
+        {
+            throw new FormatException($"expected {expected} at byte {reader.TokenStartIndex}, found {reader.TokenType}");
+        }
+    }
+
+    private static string ReadString(ref Utf8JsonReader reader)
+    {
+        Expect(ref reader, JsonTokenType.String);
+        return reader.GetString()!;
+    }
+
+    private static IReadOnlyList<string> ReadStrings(ref Utf8JsonReader reader, Dictionary<string, string> pool)
+    {
+        Expect(ref reader, JsonTokenType.StartArray);
+        List<string>? result = null;
+        while (Next(ref reader) == JsonTokenType.String)
+        {
+            // Condition keys and dependent actions repeat thousands of times
+            // ("aws:ResourceTag/${TagKey}", "iam:PassRole"): keep one instance of each.
+            var value = reader.GetString()!;
             if (!pool.TryGetValue(value, out var shared))
             {
                 pool[value] = shared = value;
             }
 
-            result[i++] = shared;
+            (result ??= new List<string>()).Add(shared);
         }
 
-        return result;
+        if (reader.TokenType != JsonTokenType.EndArray)
+        {
+            throw new FormatException($"expected a string array at byte {reader.TokenStartIndex}");
+        }
+
+        return result is null ? Array.Empty<string>() : result.ToArray();
     }
 }

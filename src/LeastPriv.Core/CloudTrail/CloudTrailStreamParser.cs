@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
@@ -114,10 +115,14 @@ internal sealed class CloudTrailStreamParser : IDisposable
             _stream = OpenContent(raw);
             Run(cancellationToken);
         }
+        catch (SinkFailedException ex)
+        {
+            ExceptionDispatchInfo.Capture(ex.InnerException!).Throw();
+        }
         catch (JsonException ex)
         {
             // LineNumber is zero-based and counts from the start of the stream (the reader state carries it over refills).
-            _outcome.Error = CloudTrailErrors.Corrupt(source, _damageOffset, ex.LineNumber + 1, "the JSON is malformed or truncated.", ex);
+            _outcome.Error = CloudTrailErrors.Corrupt(source, DamageStart(), ex.LineNumber + 1, "the JSON is malformed or truncated.", ex);
         }
         catch (InvalidOperationException ex) when (ex is not ObjectDisposedException)
         {
@@ -147,6 +152,18 @@ internal sealed class CloudTrailStreamParser : IDisposable
         }
 
         return _outcome;
+    }
+
+    /// <summary>Where the damaged value starts: the end of the last good value, past whitespace and separators.</summary>
+    private long DamageStart()
+    {
+        var i = (int)(_damageOffset - _bufferOffset);
+        while (i >= 0 && i < _end && _buffer[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)',')
+        {
+            i++;
+        }
+
+        return i >= 0 ? _bufferOffset + i : _damageOffset;
     }
 
     public void Dispose()
@@ -422,7 +439,16 @@ internal sealed class CloudTrailStreamParser : IDisposable
 
         record.SourceLocation = _source;
         _outcome.RecordsMatched++;
-        _sink(record);
+        try
+        {
+            _sink(record);
+        }
+        catch (Exception ex)
+        {
+            // The consumer's failure, not the file's: it must not be mistaken for damage below.
+            throw new SinkFailedException(ex);
+        }
+
         return result;
     }
 
@@ -1183,6 +1209,14 @@ internal sealed class CloudTrailStreamParser : IDisposable
             record.ReadOnly ??= ReadOnly;
             record.Identity.UserName ??= Username;
             record.Identity.AccessKeyId ??= AccessKeyId;
+        }
+    }
+
+    private sealed class SinkFailedException : Exception
+    {
+        public SinkFailedException(Exception inner)
+            : base(inner.Message, inner)
+        {
         }
     }
 
