@@ -41,6 +41,14 @@ public sealed class LPPolicyInput
         Label = file.Name;
     }
 
+    /// <summary>A policy from ConvertTo-LPPolicy, Get-LPGeneratedPolicy or Merge-LPPolicy; labelled by its Source.</summary>
+    public LPPolicyInput(LPGeneratedPolicy policy)
+    {
+        Generated = policy ?? throw new ArgumentNullException(nameof(policy));
+        _document = policy.PolicyDocument;
+        Label = string.IsNullOrWhiteSpace(policy.Source) ? "generated" : policy.Source;
+    }
+
     public LPPolicyInput(PolicyDocument document)
     {
         _document = document ?? throw new ArgumentNullException(nameof(document));
@@ -56,7 +64,14 @@ public sealed class LPPolicyInput
         var unwrapped = Unwrap(value ?? throw new ArgumentNullException(nameof(value)));
         switch (unwrapped)
         {
+            case LPGeneratedPolicy generatedPolicy:
+                var fromGenerated = new LPPolicyInput(generatedPolicy);
+                Generated = generatedPolicy;
+                _document = fromGenerated._document;
+                Label = fromGenerated.Label;
+                return;
             case LPPolicyInput other:
+                Generated = other.Generated;
                 _document = other._document;
                 _json = other._json;
                 Path = other.Path;
@@ -92,6 +107,9 @@ public sealed class LPPolicyInput
             $"A {type.FullName} is not a policy: give a generated policy, a policy document, policy JSON text, or a JSON file.",
             unwrapped);
     }
+
+    /// <summary>The generated policy this input came from, when it is one (its evidence is carried into a merge).</summary>
+    public LPGeneratedPolicy? Generated { get; }
 
     /// <summary>The file the policy is read from, as given (resolve it with the caller's current location).</summary>
     public string? Path { get; }

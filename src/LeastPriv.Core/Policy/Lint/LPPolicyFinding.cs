@@ -29,6 +29,9 @@ public sealed class LPPolicyFinding
     /// <summary>JSON path into the policy as written by LeastPriv (<c>$.Statement[0].Action[2]</c>).</summary>
     public string Path { get; set; } = string.Empty;
 
+    /// <summary>Which policy the finding is about: its file name, label or source.</summary>
+    public string Policy { get; set; } = string.Empty;
+
     /// <summary><c>Local</c> or <c>AccessAnalyzer</c>.</summary>
     public string Source { get; set; } = "Local";
 
