@@ -561,7 +561,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
                     rec.AwsRegion = Str(ref reader);
                     break;
                 case Field.SourceIpAddress:
-                    rec.SourceIpAddress = Str(ref reader);
+                    rec.SourceIpAddress = Unique(ref reader);
                     break;
                 case Field.UserAgent:
                     rec.UserAgent = Str(ref reader);
@@ -570,7 +570,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
                     rec.ErrorCode = Str(ref reader);
                     break;
                 case Field.ErrorMessage:
-                    rec.ErrorMessage = Str(ref reader);
+                    rec.ErrorMessage = Unique(ref reader);
                     break;
                 case Field.RequestId:
                     rec.RequestId = Unique(ref reader);
@@ -612,7 +612,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
                     lookup.Username = Str(ref reader);
                     break;
                 case Field.LookupAccessKeyId:
-                    lookup.AccessKeyId = Str(ref reader);
+                    lookup.AccessKeyId = Unique(ref reader);
                     break;
                 case Field.LookupEventId:
                     lookup.EventId = Unique(ref reader);
@@ -751,7 +751,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
                     identity.Type = Str(ref reader);
                     break;
                 case IdField.PrincipalId:
-                    identity.PrincipalId = Str(ref reader);
+                    identity.PrincipalId = Unique(ref reader);
                     break;
                 case IdField.Arn:
                     identity.Arn = Str(ref reader);
@@ -760,7 +760,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
                     identity.AccountId = Str(ref reader);
                     break;
                 case IdField.AccessKeyId:
-                    identity.AccessKeyId = Str(ref reader);
+                    identity.AccessKeyId = Unique(ref reader);
                     break;
                 case IdField.UserName:
                     identity.UserName = Str(ref reader);
@@ -942,7 +942,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
                 switch (which)
                 {
                     case 1:
-                        arn = Str(ref reader);
+                        arn = Unique(ref reader);
                         break;
                     case 2:
                         account = Str(ref reader);
@@ -951,7 +951,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
                         type = Str(ref reader);
                         break;
                     case 4:
-                        arnPrefix = Str(ref reader);
+                        arnPrefix = Unique(ref reader);
                         break;
                 }
             }
@@ -978,7 +978,10 @@ internal sealed class CloudTrailStreamParser : IDisposable
         }
     }
 
-    /// <summary>A value that is different on every record (ids): not worth caching.</summary>
+    /// <summary>
+    /// A value with too many distinct values to be worth caching (ids, session principals,
+    /// temporary keys, IP addresses, object ARNs): caching them would only churn the cache.
+    /// </summary>
     private static string? Unique(ref Utf8JsonReader reader) =>
         reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
 
