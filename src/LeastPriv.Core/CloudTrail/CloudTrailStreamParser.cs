@@ -89,6 +89,9 @@ internal sealed class CloudTrailStreamParser : IDisposable
     private enum RecordParse
     {
         Complete,
+
+        /// <summary>A record of a caller the filter excludes, passed over without being materialised.</summary>
+        Rejected,
         NeedMore,
         ContainerDetected,
     }
@@ -407,7 +410,13 @@ internal sealed class CloudTrailStreamParser : IDisposable
     private RecordParse ParseAndDeliver(ref Utf8JsonReader reader, bool allowContainer)
     {
         var ranges = default(RecordRanges);
-        var result = ParseRecord(ref reader, allowContainer, ref ranges, out var record);
+        var result = ParseRecord(ref reader, allowContainer, earlyReject: true, ref ranges, out var record);
+        if (result == RecordParse.Rejected)
+        {
+            _outcome.RecordsRead++;
+            return RecordParse.Complete;
+        }
+
         if (result != RecordParse.Complete)
         {
             return result;
@@ -462,13 +471,14 @@ internal sealed class CloudTrailStreamParser : IDisposable
     /// caller rewinds and retries with more data). <paramref name="record"/> is null when the
     /// object is not a CloudTrail record.
     /// </summary>
-    private RecordParse ParseRecord(ref Utf8JsonReader reader, bool allowContainer, ref RecordRanges ranges, out CloudTrailRecord? record)
+    private RecordParse ParseRecord(ref Utf8JsonReader reader, bool allowContainer, bool earlyReject, ref RecordRanges ranges, out CloudTrailRecord? record)
     {
         record = null;
         ranges.RecordStart = (int)reader.TokenStartIndex;
         var rec = new CloudTrailRecord();
         CloudTrailRecord? inner = null;
         LookupFields lookup = default;
+        var rejected = false;
         while (true)
         {
             if (!reader.Read())
@@ -487,6 +497,17 @@ internal sealed class CloudTrailStreamParser : IDisposable
                 return RecordParse.NeedMore;
             }
 
+            if (rejected && field != Field.Container)
+            {
+                // Another principal's record: only walk past the rest of it.
+                if (!reader.TrySkip())
+                {
+                    return RecordParse.NeedMore;
+                }
+
+                continue;
+            }
+
             var token = reader.TokenType;
             var isContainerValue = token is JsonTokenType.StartObject or JsonTokenType.StartArray;
             switch (field)
@@ -497,6 +518,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
                         return RecordParse.NeedMore;
                     }
 
+                    rejected = earlyReject && _filter.HasIdentityCriteria && !_filter.MatchesIdentity(rec.Identity);
                     continue;
                 case Field.Resources when token == JsonTokenType.StartArray:
                     if (!ParseResources(ref reader, rec))
@@ -623,6 +645,11 @@ internal sealed class CloudTrailStreamParser : IDisposable
             }
         }
 
+        if (rejected)
+        {
+            return RecordParse.Rejected;
+        }
+
         if (inner is not null)
         {
             // Event history / LookupEvents: the record is the CloudTrailEvent string; its own fields win.
@@ -655,7 +682,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
             }
 
             var ranges = default(RecordRanges);
-            ParseRecord(ref reader, allowContainer: false, ref ranges, out var record);
+            ParseRecord(ref reader, allowContainer: false, earlyReject: false, ref ranges, out var record);
             if (record is null)
             {
                 return null;
