@@ -1,0 +1,253 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text.Json;
+
+namespace LeastPriv.Core.Catalog;
+
+/// <summary>
+/// Reads the compact catalog written by <c>tools/catalog/convert-catalog.mjs</c>
+/// (format 1; the shape is documented at the top of that script).
+/// </summary>
+internal static class IamCatalogLoader
+{
+    internal const string ResourceName = "LeastPriv.Core.Catalog.Data.iam-catalog.json.gz";
+
+    private const int SupportedFormat = 1;
+
+    private static readonly IamAccessLevel[] Levels =
+    {
+        IamAccessLevel.List,
+        IamAccessLevel.Read,
+        IamAccessLevel.Write,
+        IamAccessLevel.Tagging,
+        IamAccessLevel.PermissionsManagement,
+    };
+
+    public static IamCatalog LoadEmbedded()
+    {
+        using var stream = typeof(IamCatalogLoader).Assembly.GetManifestResourceStream(ResourceName)
+            ?? throw new LeastPrivException(
+                "CatalogResourceMissing",
+                LPErrorCategory.ResourceUnavailable,
+                $"The IAM catalog resource '{ResourceName}' is missing from {typeof(IamCatalogLoader).Assembly.GetName().Name}.",
+                ResourceName);
+        return Load(stream);
+    }
+
+    /// <summary>Loads a gzip-compressed catalog.</summary>
+    public static IamCatalog Load(Stream gzipStream)
+    {
+        try
+        {
+            byte[] json;
+            using (var gzip = new GZipStream(gzipStream, CompressionMode.Decompress, leaveOpen: true))
+            using (var buffer = new MemoryStream())
+            {
+                gzip.CopyTo(buffer);
+                json = buffer.ToArray();
+            }
+
+            return Read(json);
+        }
+        catch (Exception e) when (e is InvalidDataException or JsonException or InvalidOperationException or IndexOutOfRangeException or ArgumentOutOfRangeException or FormatException)
+        {
+            throw new LeastPrivException(
+                "CatalogDataInvalid",
+                LPErrorCategory.InvalidData,
+                $"The IAM catalog data cannot be read: {e.Message}",
+                ResourceName,
+                e);
+        }
+    }
+
+    // Streaming read (Utf8JsonReader) rather than JsonDocument: the catalog is 1.7 MB of JSON and
+    // is loaded on the first command of every session, so the DOM would be pure overhead.
+    private static IamCatalog Read(byte[] json)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+        var strings = new Dictionary<string, string>(StringComparer.Ordinal);
+        int? format = null;
+        string? version = null;
+        string? date = null;
+        string? dependentsVersion = null;
+        var services = new List<IamService>();
+
+        Expect(ref reader, JsonTokenType.StartObject);
+        while (Next(ref reader) == JsonTokenType.PropertyName)
+        {
+            var property = reader.GetString();
+            switch (property)
+            {
+                case "format":
+                    Next(ref reader);
+                    format = reader.GetInt32();
+                    if (format != SupportedFormat)
+                    {
+                        throw new FormatException($"catalog format {format} is not supported (expected {SupportedFormat})");
+                    }
+
+                    break;
+                case "version":
+                    version = ReadString(ref reader);
+                    break;
+                case "date":
+                    date = ReadString(ref reader);
+                    break;
+                case "dependentsVersion":
+                    dependentsVersion = ReadString(ref reader);
+                    break;
+                case "services":
+                    Expect(ref reader, JsonTokenType.StartArray);
+                    while (Next(ref reader) == JsonTokenType.StartObject)
+                    {
+                        services.Add(ReadService(ref reader, strings));
+                    }
+
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+
+        if (format is null || version is null || date is null || dependentsVersion is null)
+        {
+            throw new FormatException("the catalog header (format, version, date, dependentsVersion) is incomplete");
+        }
+
+        var dataDate = DateTime.SpecifyKind(DateTime.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture), DateTimeKind.Utc);
+        return new IamCatalog(version, dataDate, dependentsVersion, services);
+    }
+
+    private static IamService ReadService(ref Utf8JsonReader reader, Dictionary<string, string> strings)
+    {
+        string? prefix = null;
+        string? name = null;
+        var resourceTypes = new List<IamResourceType>();
+        var actionRows = new List<(string Name, int Level, List<(int Index, bool Required)> Resources, IReadOnlyList<string> Conditions, IReadOnlyList<string> Dependents)>();
+        while (Next(ref reader) == JsonTokenType.PropertyName)
+        {
+            switch (reader.GetString())
+            {
+                case "p":
+                    prefix = ReadString(ref reader);
+                    break;
+                case "n":
+                    name = ReadString(ref reader);
+                    break;
+                case "r":
+                    // [[name, arnTemplate, [conditionKeys]], ...]; the prefix precedes "r" in the file.
+                    var servicePrefix = prefix ?? throw new FormatException("a service lists resource types before its prefix");
+                    Expect(ref reader, JsonTokenType.StartArray);
+                    while (Next(ref reader) == JsonTokenType.StartArray)
+                    {
+                        var typeName = ReadString(ref reader);
+                        var arn = ReadString(ref reader);
+                        var keys = ReadStrings(ref reader, strings);
+                        Expect(ref reader, JsonTokenType.EndArray);
+                        resourceTypes.Add(new IamResourceType(servicePrefix, typeName, arn, keys));
+                    }
+
+                    break;
+                case "a":
+                    // [[name, level, [[resourceIndex, required]], [conditionKeys], [dependentActions]], ...]
+                    Expect(ref reader, JsonTokenType.StartArray);
+                    while (Next(ref reader) == JsonTokenType.StartArray)
+                    {
+                        var actionName = ReadString(ref reader);
+                        Next(ref reader);
+                        var level = reader.GetInt32();
+                        var refs = new List<(int, bool)>();
+                        Expect(ref reader, JsonTokenType.StartArray);
+                        while (Next(ref reader) == JsonTokenType.StartArray)
+                        {
+                            Next(ref reader);
+                            var index = reader.GetInt32();
+                            Next(ref reader);
+                            var required = reader.GetInt32() != 0;
+                            Expect(ref reader, JsonTokenType.EndArray);
+                            refs.Add((index, required));
+                        }
+
+                        var conditions = ReadStrings(ref reader, strings);
+                        var dependents = ReadStrings(ref reader, strings);
+                        Expect(ref reader, JsonTokenType.EndArray);
+                        actionRows.Add((actionName, level, refs, conditions, dependents));
+                    }
+
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+
+        if (prefix is null || name is null)
+        {
+            throw new FormatException("a service has no prefix or name");
+        }
+
+        var service = new IamService(prefix, name, resourceTypes);
+        var actions = new IamAction[actionRows.Count];
+        for (var i = 0; i < actions.Length; i++)
+        {
+            var row = actionRows[i];
+            var resources = row.Resources.Count == 0
+                ? Array.Empty<IamActionResource>()
+                : row.Resources.Select(r => new IamActionResource(resourceTypes[r.Index], r.Required)).ToArray();
+            actions[i] = new IamAction(prefix, row.Name, Levels[row.Level], resources, row.Conditions, row.Dependents);
+        }
+
+        service.SetActions(actions);
+        return service;
+    }
+
+    private static JsonTokenType Next(ref Utf8JsonReader reader)
+    {
+        if (!reader.Read())
+        {
+            throw new FormatException("the catalog JSON ends early");
+        }
+
+        return reader.TokenType;
+    }
+
+    private static void Expect(ref Utf8JsonReader reader, JsonTokenType expected)
+    {
+        if (Next(ref reader) != expected)
+        {
+            throw new FormatException($"expected {expected} at byte {reader.TokenStartIndex}, found {reader.TokenType}");
+        }
+    }
+
+    private static string ReadString(ref Utf8JsonReader reader)
+    {
+        Expect(ref reader, JsonTokenType.String);
+        return reader.GetString()!;
+    }
+
+    private static IReadOnlyList<string> ReadStrings(ref Utf8JsonReader reader, Dictionary<string, string> pool)
+    {
+        Expect(ref reader, JsonTokenType.StartArray);
+        List<string>? result = null;
+        while (Next(ref reader) == JsonTokenType.String)
+        {
+            // Condition keys and dependent actions repeat thousands of times
+            // ("aws:ResourceTag/${TagKey}", "iam:PassRole"): keep one instance of each.
+            var value = reader.GetString()!;
+            if (!pool.TryGetValue(value, out var shared))
+            {
+                pool[value] = shared = value;
+            }
+
+            (result ??= new List<string>()).Add(shared);
+        }
+
+        if (reader.TokenType != JsonTokenType.EndArray)
+        {
+            throw new FormatException($"expected a string array at byte {reader.TokenStartIndex}");
+        }
+
+        return result is null ? Array.Empty<string>() : result.ToArray();
+    }
+}
