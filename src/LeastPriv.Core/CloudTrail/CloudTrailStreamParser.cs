@@ -64,7 +64,9 @@ internal sealed class CloudTrailStreamParser : IDisposable
         {
             MaxDepth = options.MaxDepth,
             AllowMultipleValues = true,
-            CommentHandling = JsonCommentHandling.Skip,
+
+            // CloudTrail never writes comments; allowing them costs a slower tokenizer path.
+            CommentHandling = JsonCommentHandling.Disallow,
         };
         _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
     }
@@ -784,8 +786,9 @@ internal sealed class CloudTrailStreamParser : IDisposable
                 return true;
             }
 
-            var isIssuer = reader.ValueTextEquals("sessionIssuer"u8);
-            var isAttributes = !isIssuer && reader.ValueTextEquals("attributes"u8);
+            var member = IdentityField(ref reader);
+            var isIssuer = member == IdField.SessionIssuer;
+            var isAttributes = member == IdField.Attributes;
             if (!reader.Read())
             {
                 return false;
@@ -814,8 +817,8 @@ internal sealed class CloudTrailStreamParser : IDisposable
                 }
 
                 var name = IdentityField(ref reader);
-                var isMfa = isAttributes && reader.ValueTextEquals("mfaAuthenticated"u8);
-                var isCreation = isAttributes && !isMfa && reader.ValueTextEquals("creationDate"u8);
+                var isMfa = isAttributes && name == IdField.MfaAuthenticated;
+                var isCreation = isAttributes && name == IdField.CreationDate;
                 if (!reader.Read())
                 {
                     return false;
@@ -913,11 +916,14 @@ internal sealed class CloudTrailStreamParser : IDisposable
                 }
 
                 // CloudTrail writes "ARN"; S3 data events on prefixes write "ARNPrefix".
-                var which = reader.ValueTextEquals("ARN"u8) || reader.ValueTextEquals("arn"u8) ? 1
-                    : reader.ValueTextEquals("accountId"u8) ? 2
-                    : reader.ValueTextEquals("type"u8) ? 3
-                    : reader.ValueTextEquals("ARNPrefix"u8) ? 4
-                    : 0;
+                var which = IdentityField(ref reader) switch
+                {
+                    IdField.ResourceArn or IdField.Arn => 1,
+                    IdField.AccountId => 2,
+                    IdField.Type => 3,
+                    IdField.ArnPrefix => 4,
+                    _ => 0,
+                };
                 if (!reader.Read())
                 {
                     return false;
@@ -1094,16 +1100,50 @@ internal sealed class CloudTrailStreamParser : IDisposable
         }
     }
 
-    private static IdField IdentityField(ref Utf8JsonReader reader) =>
-        reader.ValueTextEquals("type"u8) ? IdField.Type
-        : reader.ValueTextEquals("arn"u8) ? IdField.Arn
-        : reader.ValueTextEquals("accountId"u8) ? IdField.AccountId
-        : reader.ValueTextEquals("principalId"u8) ? IdField.PrincipalId
-        : reader.ValueTextEquals("userName"u8) ? IdField.UserName
-        : reader.ValueTextEquals("accessKeyId"u8) ? IdField.AccessKeyId
-        : reader.ValueTextEquals("invokedBy"u8) ? IdField.InvokedBy
-        : reader.ValueTextEquals("sessionContext"u8) ? IdField.SessionContext
-        : IdField.Unknown;
+    /// <summary>Member names of userIdentity, sessionIssuer, attributes and resources, by length first (hot path).</summary>
+    private static IdField IdentityField(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped)
+        {
+            return IdentityField(Encoding.UTF8.GetBytes(reader.GetString() ?? string.Empty));
+        }
+
+        return IdentityField(reader.ValueSpan);
+    }
+
+    private static IdField IdentityField(ReadOnlySpan<byte> n)
+    {
+        switch (n.Length)
+        {
+            case 3:
+                return n.SequenceEqual("arn"u8) ? IdField.Arn : n.SequenceEqual("ARN"u8) ? IdField.ResourceArn : IdField.Unknown;
+            case 4:
+                return n.SequenceEqual("type"u8) ? IdField.Type : IdField.Unknown;
+            case 8:
+                return n.SequenceEqual("userName"u8) ? IdField.UserName : IdField.Unknown;
+            case 9:
+                return n.SequenceEqual("accountId"u8) ? IdField.AccountId
+                    : n.SequenceEqual("invokedBy"u8) ? IdField.InvokedBy
+                    : n.SequenceEqual("ARNPrefix"u8) ? IdField.ArnPrefix
+                    : IdField.Unknown;
+            case 10:
+                return n.SequenceEqual("attributes"u8) ? IdField.Attributes : IdField.Unknown;
+            case 11:
+                return n.SequenceEqual("principalId"u8) ? IdField.PrincipalId
+                    : n.SequenceEqual("accessKeyId"u8) ? IdField.AccessKeyId
+                    : IdField.Unknown;
+            case 12:
+                return n.SequenceEqual("creationDate"u8) ? IdField.CreationDate : IdField.Unknown;
+            case 13:
+                return n.SequenceEqual("sessionIssuer"u8) ? IdField.SessionIssuer : IdField.Unknown;
+            case 14:
+                return n.SequenceEqual("sessionContext"u8) ? IdField.SessionContext : IdField.Unknown;
+            case 16:
+                return n.SequenceEqual("mfaAuthenticated"u8) ? IdField.MfaAuthenticated : IdField.Unknown;
+            default:
+                return IdField.Unknown;
+        }
+    }
 
     private enum Field
     {
@@ -1153,6 +1193,12 @@ internal sealed class CloudTrailStreamParser : IDisposable
         UserName,
         InvokedBy,
         SessionContext,
+        SessionIssuer,
+        Attributes,
+        MfaAuthenticated,
+        CreationDate,
+        ResourceArn,
+        ArnPrefix,
     }
 
     private struct Range
