@@ -1,1 +1,3 @@
-System.Console.WriteLine("LeastPriv emulator");
+using LeastPriv.Emulator;
+
+return await StandInCommandLine.RunAsync(args).ConfigureAwait(false);

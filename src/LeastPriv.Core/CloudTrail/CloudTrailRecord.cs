@@ -138,6 +138,9 @@ public sealed class CloudTrailResource
     public string? AccountId { get; }
 
     public string? Type { get; }
+
+    /// <summary><c>ARNPrefix</c>: S3 data events on a key prefix name the prefix instead of an object ARN.</summary>
+    public string? ArnPrefix { get; init; }
 }
 
 /// <summary>Error codes CloudTrail writes when a call was refused for lack of permission.</summary>
