@@ -64,6 +64,36 @@ public sealed class StandIn : IAsyncDisposable
     /// <summary>Every CloudTrail record the layer has produced, oldest first.</summary>
     public IReadOnlyList<RecordedEvent> RecordedEvents => _gateway.Recorder.Snapshot();
 
+    /// <summary>Every log file the layer has written into a trail's bucket.</summary>
+    public IReadOnlyList<Delivery.DeliveredLogFile> DeliveredLogFiles => _gateway.Delivery.Delivered;
+
+    /// <summary>
+    /// Reads the CloudTrail log files under <paramref name="prefix"/> in <paramref name="bucket"/>
+    /// straight from moto (as the operator; not recorded): each object's key and its records.
+    /// </summary>
+    public async Task<IReadOnlyList<LogFileContent>> ReadLogFilesAsync(string bucket, string prefix = "", CancellationToken cancellationToken = default)
+    {
+        using var s3 = Services.CreateS3Client(Services.OperatorCredentials);
+        var files = new List<LogFileContent>();
+        string? token = null;
+        do
+        {
+            var page = await s3.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = bucket, Prefix = prefix, ContinuationToken = token }, cancellationToken).ConfigureAwait(false);
+            foreach (var o in page.S3Objects ?? [])
+            {
+                using var get = await s3.GetObjectAsync(bucket, o.Key, cancellationToken).ConfigureAwait(false);
+                await using var gz = new System.IO.Compression.GZipStream(get.ResponseStream, System.IO.Compression.CompressionMode.Decompress);
+                using var doc = await System.Text.Json.JsonDocument.ParseAsync(gz, cancellationToken: cancellationToken).ConfigureAwait(false);
+                files.Add(new LogFileContent(o.Key, [.. doc.RootElement.GetProperty("Records").EnumerateArray().Select(r => r.Clone())]));
+            }
+
+            token = page.IsTruncated == true ? page.NextContinuationToken : null;
+        }
+        while (token is not null);
+
+        return files;
+    }
+
     /// <summary>Delivers every pending event to every logging trail now, ignoring the delivery delay.</summary>
     public Task FlushDeliveryAsync(CancellationToken cancellationToken = default) => _gateway.Delivery.FlushAsync(cancellationToken);
 
@@ -220,3 +250,6 @@ internal sealed class EmbeddedLifetime : IHostLifetime
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
+
+/// <summary>One delivered log file: its S3 key and its records.</summary>
+public sealed record LogFileContent(string Key, IReadOnlyList<System.Text.Json.JsonElement> Records);

@@ -12,7 +12,7 @@ public static class CloudTrailErrors
 
     public static LeastPrivException Corrupt(string source, long byteOffset, long? line, string reason, Exception? inner = null)
     {
-        var where = line is null ? $"byte offset {byteOffset}" : $"byte offset {byteOffset} (line {line})";
+        var where = line is null ? $"byte offset {byteOffset}" : $"byte offset {byteOffset} (the JSON breaks on line {line})";
         return new LeastPrivException(
             FileCorrupt,
             LPErrorCategory.InvalidData,
@@ -50,7 +50,7 @@ public static class CloudTrailErrors
         TimeRangeInvalid,
         LPErrorCategory.InvalidArgument,
         $"The start time {start.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} is after the end time {end.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}.",
-        new[] { start, end });
+        start);
 
     public static LeastPrivException PrincipalArn(string arn, string reason) => new(
         PrincipalArnInvalid,

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
@@ -63,7 +64,9 @@ internal sealed class CloudTrailStreamParser : IDisposable
         {
             MaxDepth = options.MaxDepth,
             AllowMultipleValues = true,
-            CommentHandling = JsonCommentHandling.Skip,
+
+            // CloudTrail never writes comments; allowing them costs a slower tokenizer path.
+            CommentHandling = JsonCommentHandling.Disallow,
         };
         _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
     }
@@ -114,10 +117,14 @@ internal sealed class CloudTrailStreamParser : IDisposable
             _stream = OpenContent(raw);
             Run(cancellationToken);
         }
+        catch (SinkFailedException ex)
+        {
+            ExceptionDispatchInfo.Capture(ex.InnerException!).Throw();
+        }
         catch (JsonException ex)
         {
             // LineNumber is zero-based and counts from the start of the stream (the reader state carries it over refills).
-            _outcome.Error = CloudTrailErrors.Corrupt(source, _damageOffset, ex.LineNumber + 1, "the JSON is malformed or truncated.", ex);
+            _outcome.Error = CloudTrailErrors.Corrupt(source, DamageStart(), ex.LineNumber + 1, "the JSON is malformed or truncated.", ex);
         }
         catch (InvalidOperationException ex) when (ex is not ObjectDisposedException)
         {
@@ -147,6 +154,18 @@ internal sealed class CloudTrailStreamParser : IDisposable
         }
 
         return _outcome;
+    }
+
+    /// <summary>Where the damaged value starts: the end of the last good value, past whitespace and separators.</summary>
+    private long DamageStart()
+    {
+        var i = (int)(_damageOffset - _bufferOffset);
+        while (i >= 0 && i < _end && _buffer[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)',')
+        {
+            i++;
+        }
+
+        return i >= 0 ? _bufferOffset + i : _damageOffset;
     }
 
     public void Dispose()
@@ -422,7 +441,16 @@ internal sealed class CloudTrailStreamParser : IDisposable
 
         record.SourceLocation = _source;
         _outcome.RecordsMatched++;
-        _sink(record);
+        try
+        {
+            _sink(record);
+        }
+        catch (Exception ex)
+        {
+            // The consumer's failure, not the file's: it must not be mistaken for damage below.
+            throw new SinkFailedException(ex);
+        }
+
         return result;
     }
 
@@ -758,8 +786,9 @@ internal sealed class CloudTrailStreamParser : IDisposable
                 return true;
             }
 
-            var isIssuer = reader.ValueTextEquals("sessionIssuer"u8);
-            var isAttributes = !isIssuer && reader.ValueTextEquals("attributes"u8);
+            var member = IdentityField(ref reader);
+            var isIssuer = member == IdField.SessionIssuer;
+            var isAttributes = member == IdField.Attributes;
             if (!reader.Read())
             {
                 return false;
@@ -788,8 +817,8 @@ internal sealed class CloudTrailStreamParser : IDisposable
                 }
 
                 var name = IdentityField(ref reader);
-                var isMfa = isAttributes && reader.ValueTextEquals("mfaAuthenticated"u8);
-                var isCreation = isAttributes && !isMfa && reader.ValueTextEquals("creationDate"u8);
+                var isMfa = isAttributes && name == IdField.MfaAuthenticated;
+                var isCreation = isAttributes && name == IdField.CreationDate;
                 if (!reader.Read())
                 {
                     return false;
@@ -887,11 +916,14 @@ internal sealed class CloudTrailStreamParser : IDisposable
                 }
 
                 // CloudTrail writes "ARN"; S3 data events on prefixes write "ARNPrefix".
-                var which = reader.ValueTextEquals("ARN"u8) || reader.ValueTextEquals("arn"u8) ? 1
-                    : reader.ValueTextEquals("accountId"u8) ? 2
-                    : reader.ValueTextEquals("type"u8) ? 3
-                    : reader.ValueTextEquals("ARNPrefix"u8) ? 4
-                    : 0;
+                var which = IdentityField(ref reader) switch
+                {
+                    IdField.ResourceArn or IdField.Arn => 1,
+                    IdField.AccountId => 2,
+                    IdField.Type => 3,
+                    IdField.ArnPrefix => 4,
+                    _ => 0,
+                };
                 if (!reader.Read())
                 {
                     return false;
@@ -1068,16 +1100,50 @@ internal sealed class CloudTrailStreamParser : IDisposable
         }
     }
 
-    private static IdField IdentityField(ref Utf8JsonReader reader) =>
-        reader.ValueTextEquals("type"u8) ? IdField.Type
-        : reader.ValueTextEquals("arn"u8) ? IdField.Arn
-        : reader.ValueTextEquals("accountId"u8) ? IdField.AccountId
-        : reader.ValueTextEquals("principalId"u8) ? IdField.PrincipalId
-        : reader.ValueTextEquals("userName"u8) ? IdField.UserName
-        : reader.ValueTextEquals("accessKeyId"u8) ? IdField.AccessKeyId
-        : reader.ValueTextEquals("invokedBy"u8) ? IdField.InvokedBy
-        : reader.ValueTextEquals("sessionContext"u8) ? IdField.SessionContext
-        : IdField.Unknown;
+    /// <summary>Member names of userIdentity, sessionIssuer, attributes and resources, by length first (hot path).</summary>
+    private static IdField IdentityField(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped)
+        {
+            return IdentityField(Encoding.UTF8.GetBytes(reader.GetString() ?? string.Empty));
+        }
+
+        return IdentityField(reader.ValueSpan);
+    }
+
+    private static IdField IdentityField(ReadOnlySpan<byte> n)
+    {
+        switch (n.Length)
+        {
+            case 3:
+                return n.SequenceEqual("arn"u8) ? IdField.Arn : n.SequenceEqual("ARN"u8) ? IdField.ResourceArn : IdField.Unknown;
+            case 4:
+                return n.SequenceEqual("type"u8) ? IdField.Type : IdField.Unknown;
+            case 8:
+                return n.SequenceEqual("userName"u8) ? IdField.UserName : IdField.Unknown;
+            case 9:
+                return n.SequenceEqual("accountId"u8) ? IdField.AccountId
+                    : n.SequenceEqual("invokedBy"u8) ? IdField.InvokedBy
+                    : n.SequenceEqual("ARNPrefix"u8) ? IdField.ArnPrefix
+                    : IdField.Unknown;
+            case 10:
+                return n.SequenceEqual("attributes"u8) ? IdField.Attributes : IdField.Unknown;
+            case 11:
+                return n.SequenceEqual("principalId"u8) ? IdField.PrincipalId
+                    : n.SequenceEqual("accessKeyId"u8) ? IdField.AccessKeyId
+                    : IdField.Unknown;
+            case 12:
+                return n.SequenceEqual("creationDate"u8) ? IdField.CreationDate : IdField.Unknown;
+            case 13:
+                return n.SequenceEqual("sessionIssuer"u8) ? IdField.SessionIssuer : IdField.Unknown;
+            case 14:
+                return n.SequenceEqual("sessionContext"u8) ? IdField.SessionContext : IdField.Unknown;
+            case 16:
+                return n.SequenceEqual("mfaAuthenticated"u8) ? IdField.MfaAuthenticated : IdField.Unknown;
+            default:
+                return IdField.Unknown;
+        }
+    }
 
     private enum Field
     {
@@ -1127,6 +1193,12 @@ internal sealed class CloudTrailStreamParser : IDisposable
         UserName,
         InvokedBy,
         SessionContext,
+        SessionIssuer,
+        Attributes,
+        MfaAuthenticated,
+        CreationDate,
+        ResourceArn,
+        ArnPrefix,
     }
 
     private struct Range
@@ -1183,6 +1255,14 @@ internal sealed class CloudTrailStreamParser : IDisposable
             record.ReadOnly ??= ReadOnly;
             record.Identity.UserName ??= Username;
             record.Identity.AccessKeyId ??= AccessKeyId;
+        }
+    }
+
+    private sealed class SinkFailedException : Exception
+    {
+        public SinkFailedException(Exception inner)
+            : base(inner.Message, inner)
+        {
         }
     }
 

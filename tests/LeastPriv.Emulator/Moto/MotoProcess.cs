@@ -9,21 +9,20 @@ public sealed class MotoProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Action<string>? _log;
+    private readonly string _patchDirectory;
 
-    private MotoProcess(Process process, Uri endpoint, Action<string>? log)
+    private MotoProcess(Process process, Uri endpoint, Action<string>? log, string patchDirectory)
     {
         _process = process;
         Endpoint = endpoint;
         _log = log;
+        _patchDirectory = patchDirectory;
     }
 
     /// <summary>Base URL of the moto server, e.g. http://127.0.0.1:41234/.</summary>
     public Uri Endpoint { get; }
 
-    /// <summary>
-    /// Finds moto_server: the explicit path, then PATH, then $HOME/.pyenv/shims (where the machine
-    /// image's Python installs it without putting it on PATH).
-    /// </summary>
+    /// <summary>Finds moto_server: the explicit path, else PATH, then $HOME/.pyenv/shims (see <see cref="ToolLocator"/>).</summary>
     public static string? Locate(string? explicitPath = null)
     {
         if (!string.IsNullOrEmpty(explicitPath))
@@ -31,25 +30,13 @@ public sealed class MotoProcess : IAsyncDisposable
             return File.Exists(explicitPath) ? explicitPath : null;
         }
 
-        var candidates = new List<string>();
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            candidates.Add(Path.Combine(dir, "moto_server"));
-        }
-
-        var home = Environment.GetEnvironmentVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        if (!string.IsNullOrEmpty(home))
-        {
-            candidates.Add(Path.Combine(home, ".pyenv", "shims", "moto_server"));
-        }
-
-        return candidates.FirstOrDefault(File.Exists);
+        return ToolLocator.Find("moto_server");
     }
 
     /// <summary>Starts moto on a free loopback port and waits until it answers HTTP.</summary>
     public static async Task<MotoProcess> StartAsync(string? explicitPath, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, Action<string>? log, CancellationToken cancellationToken)
     {
-        var path = Locate(explicitPath) ?? throw new StandInException(
+        var path = Locate(explicitPath) ?? throw new StandInException(explicitPath is not null ? $"moto_server was not found at '{explicitPath}'." :
             "moto_server was not found on PATH or in $HOME/.pyenv/shims. Install moto 5.x with its server extra (pip install 'moto[server]') or pass --moto-url for a running one.");
         var port = FreeLoopbackPort();
         var startInfo = new ProcessStartInfo(path)
@@ -67,6 +54,11 @@ public sealed class MotoProcess : IAsyncDisposable
         {
             startInfo.Environment[key] = value;
         }
+
+        // A sitecustomize module on PYTHONPATH corrects how moto sees signed query strings (see the file).
+        var patchDirectory = WriteSiteCustomize();
+        var pythonPath = startInfo.Environment.TryGetValue("PYTHONPATH", out var existing) && !string.IsNullOrEmpty(existing) ? patchDirectory + Path.PathSeparator + existing : patchDirectory;
+        startInfo.Environment["PYTHONPATH"] = pythonPath;
 
         var process = Process.Start(startInfo) ?? throw new StandInException($"Could not start {path}.");
         var tail = new Queue<string>();
@@ -92,7 +84,7 @@ public sealed class MotoProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var moto = new MotoProcess(process, new Uri($"http://127.0.0.1:{port}/"), log);
+        var moto = new MotoProcess(process, new Uri($"http://127.0.0.1:{port}/"), log, patchDirectory);
         try
         {
             await WaitUntilAnsweringAsync(moto.Endpoint, timeout, () => process.HasExited, cancellationToken).ConfigureAwait(false);
@@ -150,6 +142,17 @@ public sealed class MotoProcess : IAsyncDisposable
         }
     }
 
+    private static string WriteSiteCustomize()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "leastpriv-moto-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(directory);
+        using var resource = typeof(MotoProcess).Assembly.GetManifestResourceStream("LeastPriv.Emulator.Moto.sitecustomize.py")
+            ?? throw new StandInException("The moto start-up patch is missing from the emulator assembly.");
+        using var file = File.Create(Path.Combine(directory, "sitecustomize.py"));
+        resource.CopyTo(file);
+        return directory;
+    }
+
     /// <summary>A port that was free a moment ago on 127.0.0.1.</summary>
     public static int FreeLoopbackPort()
     {
@@ -177,6 +180,13 @@ public sealed class MotoProcess : IAsyncDisposable
         finally
         {
             _process.Dispose();
+            try
+            {
+                Directory.Delete(_patchDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
         }
     }
 }

@@ -2,8 +2,8 @@ using System.Text.Json;
 
 namespace LeastPriv.Emulator;
 
-/// <summary>A resource named in a record: resources[] element and LookupEvents' Resources.</summary>
-public sealed record EventResource(string Type, string Arn, string? AccountId);
+/// <summary>A resource LookupEvents reports for an event (ResourceType, ResourceName).</summary>
+public sealed record EventResource(string Type, string Name);
 
 /// <summary>One CloudTrail record the layer produced, with the fields delivery and LookupEvents filter on.</summary>
 public sealed class RecordedEvent

@@ -1,0 +1,66 @@
+namespace LeastPriv.Core.Aws;
+
+/// <summary>
+/// The IAM operations LeastPriv uses (aws-wire.md §3.1), behind an interface so the official
+/// AWSSDK.IdentityManagement client can replace the small one later. List operations return
+/// every page. Errors are <see cref="AwsServiceException"/>.
+/// </summary>
+public interface IIamApi
+{
+    Task<IamUser> CreateUserAsync(IamCreateUserRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>A user; the caller when <paramref name="userName"/> is null.</summary>
+    Task<IamUser> GetUserAsync(string? userName, CancellationToken cancellationToken = default);
+
+    Task DeleteUserAsync(string userName, CancellationToken cancellationToken = default);
+
+    Task TagUserAsync(string userName, IEnumerable<AwsTag> tags, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<AwsTag>> ListUserTagsAsync(string userName, CancellationToken cancellationToken = default);
+
+    Task<IamAccessKey> CreateAccessKeyAsync(string? userName, CancellationToken cancellationToken = default);
+
+    Task DeleteAccessKeyAsync(string? userName, string accessKeyId, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<IamAccessKeyMetadata>> ListAccessKeysAsync(string? userName, CancellationToken cancellationToken = default);
+
+    Task AttachUserPolicyAsync(string userName, string policyArn, CancellationToken cancellationToken = default);
+
+    Task DetachUserPolicyAsync(string userName, string policyArn, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<IamAttachedPolicy>> ListAttachedUserPoliciesAsync(string userName, string? pathPrefix = null, CancellationToken cancellationToken = default);
+
+    Task PutUserPolicyAsync(string userName, string policyName, string policyDocument, CancellationToken cancellationToken = default);
+
+    Task DeleteUserPolicyAsync(string userName, string policyName, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<string>> ListUserPoliciesAsync(string userName, CancellationToken cancellationToken = default);
+
+    Task PutUserPermissionsBoundaryAsync(string userName, string permissionsBoundaryArn, CancellationToken cancellationToken = default);
+
+    Task DeleteUserPermissionsBoundaryAsync(string userName, CancellationToken cancellationToken = default);
+
+    Task<IamRole> CreateRoleAsync(IamCreateRoleRequest request, CancellationToken cancellationToken = default);
+
+    Task<IamRole> GetRoleAsync(string roleName, CancellationToken cancellationToken = default);
+
+    Task DeleteRoleAsync(string roleName, CancellationToken cancellationToken = default);
+
+    Task TagRoleAsync(string roleName, IEnumerable<AwsTag> tags, CancellationToken cancellationToken = default);
+
+    Task PutRolePolicyAsync(string roleName, string policyName, string policyDocument, CancellationToken cancellationToken = default);
+
+    Task DeleteRolePolicyAsync(string roleName, string policyName, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<string>> ListRolePoliciesAsync(string roleName, CancellationToken cancellationToken = default);
+
+    Task AttachRolePolicyAsync(string roleName, string policyArn, CancellationToken cancellationToken = default);
+
+    Task DetachRolePolicyAsync(string roleName, string policyArn, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<IamAttachedPolicy>> ListAttachedRolePoliciesAsync(string roleName, string? pathPrefix = null, CancellationToken cancellationToken = default);
+
+    Task<IamPolicy> CreatePolicyAsync(IamCreatePolicyRequest request, CancellationToken cancellationToken = default);
+
+    Task DeletePolicyAsync(string policyArn, CancellationToken cancellationToken = default);
+}
