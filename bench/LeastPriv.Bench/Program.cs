@@ -8,6 +8,8 @@ using LeastPriv.Bench;
 //   run --data <dir> [--repeat <n>] [--user <name>]      ratio + peak memory (child processes)
 //   decompress --data <dir>                              one measurement (child)
 //   policy --data <dir> [--user <name>]                  one measurement (child)
+//   parse --data <dir> [--user <name>]                   the reader alone (child; LEASTPRIV_BENCH_SIDE=parse makes run use it)
+//   micro --data <dir>                                   single-threaded: decompress vs reader vs bare tokenizing
 var options = ParseOptions(args.Skip(1));
 switch (args.FirstOrDefault())
 {
@@ -18,6 +20,10 @@ switch (args.FirstOrDefault())
         return 0;
     case "decompress":
         return Measure(() => Workloads.Decompress(Required(options, "data")));
+    case "parse":
+        return Measure(() => Workloads.Parse(Required(options, "data"), options.GetValueOrDefault("user")));
+    case "micro":
+        return Micro.Run(Required(options, "data"));
     case "policy":
         return Measure(() => Workloads.GeneratePolicy(Required(options, "data"), options.GetValueOrDefault("user")));
     case "run":
@@ -103,6 +109,17 @@ internal static class Workloads
     }
 
     public static string GeneratePolicy(string root, string? user) => PolicyWorkload.Run(root, user);
+
+    /// <summary>The reader alone: every record parsed and filtered, nothing aggregated.</summary>
+    public static string Parse(string root, string? user)
+    {
+        var files = LeastPriv.Core.CloudTrail.CloudTrailFileSet.Resolve(new[] { root });
+        var filter = new LeastPriv.Core.CloudTrail.CloudTrailFilter { UserName = user is null ? null : new[] { user }, IncludeErrors = true };
+        var result = LeastPriv.Core.CloudTrail.CloudTrailReader.ForEachRecordAsync(
+            files.ToSources(), filter, null, () => new long[1], (_, count) => count[0]++, _ => { },
+            LeastPriv.Core.Reporting.NullEngineReporter.Instance, CancellationToken.None).GetAwaiter().GetResult();
+        return $"{result.FilesRead} files, {result.RecordsRead} records, {result.RecordsMatched} matched";
+    }
 }
 
 internal static class Runner
@@ -115,7 +132,7 @@ internal static class Runner
         {
             // Alternate so that machine noise hits both sides alike.
             decompress.Add(Child("decompress", data, null));
-            policy.Add(Child("policy", data, user));
+            policy.Add(Child(Environment.GetEnvironmentVariable("LEASTPRIV_BENCH_SIDE") ?? "policy", data, user));
         }
 
         var d = Median(decompress.Select(m => m.Seconds));
