@@ -80,14 +80,19 @@ public sealed class AccessAnalyzerCliTests(StandInHarness harness) : IClassFixtu
     }
 
     [Fact]
-    public async Task StartPolicyGeneration_WhileAJobRuns_ConflictsUntilCanceledAndCountsTowardTheDailyQuota()
+    public async Task StartPolicyGeneration_WhileAJobRuns_RetryIsIdempotentOthersConflictUntilCanceledAndCountTowardTheDailyQuota()
     {
         var (trailArn, roleArn, _) = await TrailAndRoleAsync("conflict");
         var options = new AccessAnalyzerEmulatorOptions { JobDuration = TimeSpan.FromMinutes(5), DailyJobQuota = 2 };
         await using var host = await harness.HostAsync(options);
         var start = DateTimeOffset.UtcNow.AddDays(-1);
 
-        var first = await StartAsync(host, UserArn, trailArn, roleArn, start);
+        var (firstCode, firstOut, firstError) = await host.CliAsync([.. StartArgs(UserArn, trailArn, roleArn, start), "--client-token", "retry-token-1"]);
+        Assert.True(firstCode == 0, firstError);
+        var first = JsonDocument.Parse(firstOut).RootElement.GetProperty("jobId").GetString()!;
+        var (retryCode, retryOut, retryError) = await host.CliAsync([.. StartArgs(UserArn, trailArn, roleArn, start), "--client-token", "retry-token-1"]);
+        Assert.True(retryCode == 0, retryError);
+        Assert.Equal(first, JsonDocument.Parse(retryOut).RootElement.GetProperty("jobId").GetString());
         var (code, _, error) = await host.CliAsync(StartArgs(UserArn, trailArn, roleArn, start));
         Assert.NotEqual(0, code);
         Assert.Contains("ConflictException", error);

@@ -108,7 +108,10 @@ public sealed class StandInHarness : IAsyncLifetime
     }
 
     /// <summary>Runs the AWS CLI with the given key against <paramref name="endpoint"/>; returns exit code, stdout, stderr.</summary>
-    public static async Task<(int ExitCode, string Out, string Err)> AwsAsync(Uri endpoint, string accessKey, params string[] args)
+    public static Task<(int ExitCode, string Out, string Err)> AwsAsync(Uri endpoint, string accessKey, params string[] args) =>
+        AwsAsync(endpoint, accessKey, "stand-in-secret", args);
+
+    public static async Task<(int ExitCode, string Out, string Err)> AwsAsync(Uri endpoint, string accessKey, string secretKey, params string[] args)
     {
         var start = new ProcessStartInfo(Tool("aws"))
         {
@@ -128,7 +131,7 @@ public sealed class StandInHarness : IAsyncLifetime
         }
 
         start.Environment["AWS_ACCESS_KEY_ID"] = accessKey;
-        start.Environment["AWS_SECRET_ACCESS_KEY"] = "stand-in-secret";
+        start.Environment["AWS_SECRET_ACCESS_KEY"] = secretKey;
         start.Environment.Remove("AWS_SESSION_TOKEN");
         start.Environment.Remove("AWS_PROFILE");
         start.Environment["AWS_CONFIG_FILE"] = "/nonexistent/lp-config";
@@ -196,7 +199,12 @@ public sealed class StandInHarness : IAsyncLifetime
     public async Task<AnalyzerHost> HostAsync(AccessAnalyzerEmulatorOptions options)
     {
         var standIn = new TestStandIn(MotoUrl);
-        var emulator = new AccessAnalyzerEmulator(options, standIn);
+        return await HostAsync(new AccessAnalyzerEmulator(options, standIn), standIn);
+    }
+
+    /// <summary>Hosts an already built emulator on a free 127.0.0.1 port.</summary>
+    public static async Task<AnalyzerHost> HostAsync(AccessAnalyzerEmulator emulator, IDisposable? owned = null)
+    {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         var port = FreePort();
@@ -204,12 +212,12 @@ public sealed class StandInHarness : IAsyncLifetime
         var app = builder.Build();
         app.Run(emulator.HandleAsync);
         await app.StartAsync();
-        return new AnalyzerHost(app, emulator, standIn, new Uri($"http://127.0.0.1:{port}"));
+        return new AnalyzerHost(app, emulator, owned, new Uri($"http://127.0.0.1:{port}"));
     }
 }
 
 /// <summary>A running emulator; disposing stops it.</summary>
-public sealed class AnalyzerHost(WebApplication app, AccessAnalyzerEmulator emulator, TestStandIn standIn, Uri url) : IAsyncDisposable
+public sealed class AnalyzerHost(WebApplication app, AccessAnalyzerEmulator emulator, IDisposable? owned, Uri url) : IAsyncDisposable
 {
     public Uri Url { get; } = url;
 
@@ -221,12 +229,15 @@ public sealed class AnalyzerHost(WebApplication app, AccessAnalyzerEmulator emul
     public Task<(int ExitCode, string Out, string Err)> CliAsAsync(string accessKey, params string[] args) =>
         StandInHarness.AwsAsync(Url, accessKey, ["accessanalyzer", .. args]);
 
+    public Task<(int ExitCode, string Out, string Err)> CliAsAsync(string accessKey, string secretKey, params string[] args) =>
+        StandInHarness.AwsAsync(Url, accessKey, secretKey, ["accessanalyzer", .. args]);
+
     public async ValueTask DisposeAsync()
     {
         await app.StopAsync();
         await app.DisposeAsync();
         Emulator.Dispose();
-        standIn.Dispose();
+        owned?.Dispose();
     }
 }
 

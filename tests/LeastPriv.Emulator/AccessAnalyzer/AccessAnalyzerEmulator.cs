@@ -20,10 +20,17 @@ public sealed partial class AccessAnalyzerEmulator : IDisposable
     private readonly PolicyGenerationRunner _runner;
     private readonly ConcurrentDictionary<string, PolicyGenerationJob> _jobs = new(StringComparer.Ordinal);
     private readonly object _startGate = new();
+    private int _disposed;
 
     /// <summary>The service as the stand-in layer routes to it.</summary>
     public AccessAnalyzerEmulator(AccessAnalyzerEmulatorOptions options, StandInServices services)
         : this(options, new StandInServicesAnalyzerView(services))
+    {
+    }
+
+    /// <summary>The service with the layer's knobs (<see cref="AccessAnalyzerEmulatorOptions.For"/>).</summary>
+    public AccessAnalyzerEmulator(StandInServices services)
+        : this(AccessAnalyzerEmulatorOptions.For(services), services)
     {
     }
 
@@ -66,10 +73,20 @@ public sealed partial class AccessAnalyzerEmulator : IDisposable
         {
             await WriteErrorAsync(response, error, context.RequestAborted).ConfigureAwait(false);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException && !response.HasStarted)
+        {
+            // A fault of the stand-in itself reaches the client as the service's retryable 500.
+            await WriteErrorAsync(response, AnalyzerError.InternalServer("Internal failure: " + ex.Message), context.RequestAborted).ConfigureAwait(false);
+        }
     }
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         foreach (var job in _jobs.Values)
         {
             job.Cancellation.Cancel();

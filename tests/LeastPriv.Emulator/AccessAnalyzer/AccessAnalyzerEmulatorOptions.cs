@@ -58,4 +58,11 @@ public sealed class AccessAnalyzerEmulatorOptions
 
     /// <summary>Clock for job times, quotas and retention.</summary>
     public TimeProvider Clock { get; set; } = TimeProvider.System;
+
+    /// <summary>Defaults with the stand-in layer's own knobs applied (job duration, clock).</summary>
+    public static AccessAnalyzerEmulatorOptions For(StandInServices services) => new()
+    {
+        JobDuration = services.Options.AccessAnalyzerJobDuration,
+        Clock = services.Time,
+    };
 }
