@@ -106,6 +106,10 @@ public sealed class StandInGateway : IAsyncDisposable
         if (error is null)
         {
             LearnKeys(call, response);
+            if (call.Service == "cloudtrail" && call.Operation is "CreateTrail" or "UpdateTrail" or "StartLogging" or "StopLogging" or "PutEventSelectors" or "DeleteTrail")
+            {
+                Delivery.InvalidateTrails();
+            }
         }
 
         if (error is null || !AuthenticationFailures.Contains(error.Value.Code))
