@@ -15,10 +15,12 @@ param(
     [string] $UserName = 'app-orders'
 )
 
-$logs = Join-Path $PSScriptRoot 'logs'
+# [System.IO.Path] rather than Join-Path: the script also runs in minimal hosts without the Management module.
+$logs = [System.IO.Path]::Combine($PSScriptRoot, 'logs')
 
-# 1. Events first, so they can be looked at or filtered further, then the policy.
-$fromEvents = Get-LPCloudTrailEvent -Path $logs -UserName $UserName | ConvertTo-LPPolicy
+# 1. Events first, so they can be looked at or filtered further, then the policy. -IncludeErrors
+#    keeps failed calls: one that failed after it was authorised still needs its permission.
+$fromEvents = Get-LPCloudTrailEvent -Path $logs -UserName $UserName -IncludeErrors | ConvertTo-LPPolicy
 
 # 2. Straight from the files: the fast path, scoped to the resources the workload touched.
 $policy = ConvertTo-LPPolicy -Path $logs -UserName $UserName -ResourceScope Observed

@@ -3,9 +3,10 @@
 // <catalogDir>/<dependentsDir> are the unpacked "package" folders. The 0.21 data line ships empty
 // dependentActions, so those come from the older package, kept only where the action still exists.
 //
-// Output shape (arrays keep the file small; LeastPriv.Core/Catalog/IamCatalogLoader.cs reads it):
-// { "format": 1, "version": "...", "date": "YYYY-MM-DD", "dependentsVersion": "...",
-//   "services": [ { "p": prefix, "n": name,
+// Output shape (arrays keep the file small; LeastPriv.Core/Catalog/IamCatalogLoader.cs reads it,
+// decoding a service's "r" and "a" only when the service is first used, so "ac"/"rc" carry counts):
+// { "format": 2, "version": "...", "date": "YYYY-MM-DD", "dependentsVersion": "...",
+//   "services": [ { "p": prefix, "n": name, "ac": actionCount, "rc": resourceTypeCount,
 //     "r": [ [resourceTypeName, arnTemplate, [conditionKeys]] ],
 //     "a": [ [actionName, accessLevel(0..4), [[resourceIndex, required(0|1)]], [conditionKeys], [dependentActions]] ] } ] }
 import fs from 'node:fs';
@@ -98,6 +99,8 @@ for (const prefix of readJson(path.join(data, 'services.json')).sort()) {
   services.push({
     p: prefix,
     n: names[prefix] ?? prefix,
+    ac: actions.length,
+    rc: resources.length,
     r: resources.map((r) => [r.key, r.arn, r.conditionKeys ?? []]),
     a: actions,
   });
@@ -120,7 +123,7 @@ for (const s of services) {
 }
 
 const doc = {
-  format: 1,
+  format: 2,
   version: main.version,
   date: main.date,
   dependentsVersion: older.version,

@@ -38,3 +38,5 @@ fetch "$DEPENDENTS_VERSION" "$DEPENDENTS_SHA256" dependents
 
 mkdir -p "$(dirname "$out")"
 node "$here/convert-catalog.mjs" "$work/catalog" "$work/dependents" "$out"
+# The MIT licence of the data travels with the generated file.
+cp "$work/catalog/LICENSE.txt" "$(dirname "$out")/LICENSE-iam-data.txt"

@@ -210,8 +210,23 @@ public sealed class AwsContext
         return uri;
     }
 
-    private static (AWSCredentials Credentials, string Source, CredentialProfile? Profile) ResolveCredentials(AwsContextOptions o)
+    private static (AWSCredentials Credentials, string Source, CredentialProfile? Profile) ResolveCredentials(AwsContextOptions options)
     {
+        // AWSSDK.Core reads AWS_SHARED_CREDENTIALS_FILE once per process; read it on every
+        // resolution so a change in the session is honoured.
+        var o = options;
+        if (o.ProfileLocation is null && Environment.GetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE") is { Length: > 0 } envFile && File.Exists(envFile))
+        {
+            o = new AwsContextOptions
+            {
+                ProfileName = options.ProfileName,
+                ProfileLocation = envFile,
+                AccessKey = options.AccessKey,
+                SecretKey = options.SecretKey,
+                SessionToken = options.SessionToken,
+            };
+        }
+
         if (o.AccessKey is not null || o.SecretKey is not null || o.SessionToken is not null)
         {
             if (string.IsNullOrEmpty(o.AccessKey) || string.IsNullOrEmpty(o.SecretKey))
@@ -268,7 +283,7 @@ public sealed class AwsContext
             return (ProfileCredentials(chain, "default", "default profile"), $"profile 'default' ({DescribeLocation(o.ProfileLocation)})", defaultProfile);
         }
 
-        if (o.ProfileLocation is not null)
+        if (options.ProfileLocation is not null)
         {
             // An explicit credentials file was given and holds no usable profile: do not silently
             // fall back to the machine's identity.

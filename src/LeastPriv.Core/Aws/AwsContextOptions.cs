@@ -8,7 +8,10 @@ public sealed class AwsContextOptions
 {
     public string? ProfileName { get; set; }
 
-    /// <summary>A shared credentials file (ini); its <c>config</c> sibling is read too.</summary>
+    /// <summary>
+    /// A shared credentials file (ini). Profile settings of the config file (region, SSO, roles)
+    /// come from <c>AWS_CONFIG_FILE</c> when set, else from a <c>config</c> file beside it.
+    /// </summary>
     public string? ProfileLocation { get; set; }
 
     public string? Region { get; set; }

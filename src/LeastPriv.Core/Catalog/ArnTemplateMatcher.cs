@@ -109,7 +109,7 @@ internal sealed class ArnTemplateMatcher
             else if (i == tokens.Length - 1)
             {
                 return (token.AllowEmpty || position < arn.Length)
-                    && (token.Forbidden.Length == 0 || arn.IndexOfAny(token.Forbidden.ToCharArray(), position) < 0);
+                    && (token.Forbidden.Length == 0 || arn.IndexOfAny(token.Forbidden, position) < 0);
             }
             else
             {
@@ -188,7 +188,9 @@ internal sealed class ArnTemplateMatcher
 
     private readonly struct Token
     {
-        private Token(string? literal, bool allowEmpty, string forbidden)
+        private static readonly char[] NoChars = Array.Empty<char>();
+
+        private Token(string? literal, bool allowEmpty, char[] forbidden)
         {
             Literal = literal;
             AllowEmpty = allowEmpty;
@@ -200,12 +202,12 @@ internal sealed class ArnTemplateMatcher
         public bool AllowEmpty { get; }
 
         /// <summary>Characters a template-ending variable must not contain.</summary>
-        public string Forbidden { get; }
+        public char[] Forbidden { get; }
 
-        public static Token Text(string literal) => new(literal, false, string.Empty);
+        public static Token Text(string literal) => new(literal, false, NoChars);
 
-        public static Token Variable(bool allowEmpty) => new(null, allowEmpty, string.Empty);
+        public static Token Variable(bool allowEmpty) => new(null, allowEmpty, NoChars);
 
-        public Token WithForbidden(string forbidden) => new(Literal, AllowEmpty, forbidden);
+        public Token WithForbidden(string forbidden) => new(Literal, AllowEmpty, forbidden.ToCharArray());
     }
 }

@@ -59,9 +59,10 @@ public sealed class EventActionMapper
     private static readonly Lazy<EventActionMapper> DefaultMapper =
         new(() => new EventActionMapper(IamCatalog.Default), LazyThreadSafetyMode.ExecutionAndPublication);
 
-    // Trailing API version: 20150331, 20150331v2, 2020_05_31, 2019_03_26v2.
+    // Trailing API version: 20150331, 20150331v2, 2020_05_31, 2019_03_26v2 (digits inside the name,
+    // as in "Ipv6", stay with the name).
     private static readonly Regex VersionSuffix =
-        new(@"^(?<name>[A-Za-z]+?)(?:\d{8}|\d{4}_\d{2}_\d{2})(?:v\d+)?$", RegexOptions.CultureInvariant);
+        new(@"^(?<name>[A-Za-z][A-Za-z0-9]*?)(?:\d{8}|\d{4}_\d{2}_\d{2})(?:v\d+)?$", RegexOptions.CultureInvariant);
 
     private static readonly string[] NoActions = Array.Empty<string>();
 
@@ -212,10 +213,12 @@ public sealed class EventActionMapper
     {
         if (rule.Kind != EventMappingKind.Actions)
         {
-            // A name listed as "not an action" must not shadow a real catalog action.
-            if (rule.Kind == EventMappingKind.NotAnAction && Catalog.TryGetAction(rule.Prefix + ":" + rule.EventName, out _))
+            // A name listed as "not an action" or "depends on the request" must not shadow a real
+            // catalog action.
+            if (rule.Kind is EventMappingKind.NotAnAction or EventMappingKind.Unmapped
+                && Catalog.TryGetAction(rule.Prefix + ":" + rule.EventName, out _))
             {
-                _rejectedRules.Add($"{rule}: listed as not an action, but the catalog has it");
+                _rejectedRules.Add($"{rule}: listed as {rule.Kind}, but the catalog has it");
                 return null;
             }
 

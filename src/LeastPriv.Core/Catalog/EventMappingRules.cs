@@ -100,6 +100,10 @@ internal static class EventMappingRules
         void Internal(string prefix, string eventName, string note) =>
             rules.Add(new Rule(prefix, eventName, EventMappingKind.NotAnAction, Array.Empty<string>(), note));
 
+        // Calls whose actions depend on the request body: reported with the reason instead of guessed.
+        void DependsOnRequest(string prefix, string eventName, string note) =>
+            rules.Add(new Rule(prefix, eventName, EventMappingKind.Unmapped, Array.Empty<string>(), note));
+
         // ---- S3: operation names that differ from the action they need (per-operation docs in the
         // S3 API reference, https://docs.aws.amazon.com/AmazonS3/latest/API/API_Operations_Amazon_Simple_Storage_Service.html).
         S3("ListObjects", "ListBucket");
@@ -181,6 +185,13 @@ internal static class EventMappingRules
         // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
         Map("dynamodb", "TransactGetItems", string.Empty, "dynamodb:GetItem");
 
+        // PartiQL and write transactions need one action per statement or item
+        // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ql-iam.html).
+        DependsOnRequest("dynamodb", "ExecuteStatement", "Needs dynamodb:PartiQLSelect/PartiQLInsert/PartiQLUpdate/PartiQLDelete according to the statement.");
+        DependsOnRequest("dynamodb", "BatchExecuteStatement", "Needs dynamodb:PartiQLSelect/PartiQLInsert/PartiQLUpdate/PartiQLDelete according to each statement.");
+        DependsOnRequest("dynamodb", "ExecuteTransaction", "Needs dynamodb:PartiQLSelect/PartiQLInsert/PartiQLUpdate/PartiQLDelete according to each statement.");
+        DependsOnRequest("dynamodb", "TransactWriteItems", "Needs dynamodb:PutItem/UpdateItem/DeleteItem/ConditionCheckItem according to each item.");
+
         // ---- Calls that need no permission.
         Free("sts", "GetCallerIdentity", "No permission is needed; an explicit Deny on sts:GetCallerIdentity has no effect (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html).");
         Free("sts", "GetSessionToken", "No permission is needed to get a session token (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_getsessiontoken.html).");
@@ -199,6 +210,21 @@ internal static class EventMappingRules
             Internal("signin", name, SignIn);
         }
 
+        // AWS access portal calls are authorised by the portal's bearer token, not by IAM policies
+        // (https://docs.aws.amazon.com/singlesignon/latest/PortalAPIReference/Welcome.html).
+        const string Portal = "AWS access portal call, authorised by the IAM Identity Center sign-in token rather than an IAM policy.";
+        foreach (var name in new[] { "GetRoleCredentials", "ListAccounts", "ListAccountRoles", "Logout" })
+        {
+            Internal("sso", name, Portal);
+        }
+
+        // The OIDC device-authorisation calls are unauthenticated
+        // (https://docs.aws.amazon.com/singlesignon/latest/OIDCAPIReference/Welcome.html).
+        foreach (var name in new[] { "RegisterClient", "StartDeviceAuthorization", "CreateToken" })
+        {
+            Free("sso-oauth", name, "IAM Identity Center OIDC call that takes no AWS credentials.");
+        }
+
         // AwsServiceEvent records written by AWS itself
         // (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/non-api-aws-service-events.html).
         Internal("ec2", "SharedSnapshotVolumeCreated", "AWS service event: a snapshot shared with the account was used to create a volume.");
@@ -213,39 +239,50 @@ internal static class EventMappingRules
     /// API Gateway management calls are authorised as apigateway:GET/POST/PUT/PATCH/DELETE on the
     /// resource path, not by operation name
     /// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-control-access-using-iam-policies-to-create-and-manage-api.html).
-    /// The verb follows the REST operation: Get -> GET, Create/Import/Generate/TestInvoke -> POST,
-    /// Update -> PATCH, Put/Tag -> PUT, Delete/Flush/Untag -> DELETE.
+    /// The verb is the REST method of the operation (API Gateway REST API reference and the v2
+    /// reference): Get/Export -> GET, Create/Import/Generate/TestInvoke -> POST, Update -> PATCH,
+    /// Put/Tag -> PUT, Delete/Flush/Reset/Untag -> DELETE, with the listed exceptions.
     /// </summary>
     public static string? ApiGatewayVerb(string eventName)
     {
-        if (StartsWith(eventName, "Get"))
+        if (ApiGatewayVerbExceptions.TryGetValue(eventName, out var verb))
         {
-            return "GET";
+            return verb;
         }
 
-        if (StartsWith(eventName, "Create") || StartsWith(eventName, "Import") || StartsWith(eventName, "Generate")
-            || StartsWith(eventName, "TestInvoke"))
+        foreach (var (prefix, prefixVerb) in ApiGatewayVerbByPrefix)
         {
-            return "POST";
-        }
-
-        if (StartsWith(eventName, "Update"))
-        {
-            return "PATCH";
-        }
-
-        if (StartsWith(eventName, "Put") || StartsWith(eventName, "TagResource"))
-        {
-            return "PUT";
-        }
-
-        if (StartsWith(eventName, "Delete") || StartsWith(eventName, "Flush") || StartsWith(eventName, "UntagResource"))
-        {
-            return "DELETE";
+            if (eventName.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return prefixVerb;
+            }
         }
 
         return null;
     }
 
-    private static bool StartsWith(string text, string prefix) => text.StartsWith(prefix, StringComparison.OrdinalIgnoreCase);
+    private static readonly Dictionary<string, string> ApiGatewayVerbExceptions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        // PUT /v2/apis, PUT /v2/apis/{apiId}, PUT /restapis/{restapi_id}/documentation/parts
+        ["ImportApi"] = "PUT",
+        ["ReimportApi"] = "PUT",
+        ["ImportDocumentationParts"] = "PUT",
+    };
+
+    private static readonly (string Prefix, string Verb)[] ApiGatewayVerbByPrefix =
+    {
+        ("Get", "GET"),
+        ("Export", "GET"),
+        ("Create", "POST"),
+        ("Import", "POST"),
+        ("Generate", "POST"),
+        ("TestInvoke", "POST"),
+        ("Update", "PATCH"),
+        ("Put", "PUT"),
+        ("TagResource", "PUT"),
+        ("Delete", "DELETE"),
+        ("Flush", "DELETE"),
+        ("Reset", "DELETE"),
+        ("UntagResource", "DELETE"),
+    };
 }

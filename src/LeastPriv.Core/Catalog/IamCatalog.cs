@@ -28,8 +28,8 @@ public sealed class IamCatalog
         }
 
         _sortedServices = _services.Values.OrderBy(s => s.Prefix, StringComparer.Ordinal).ToArray();
-        ActionCount = _sortedServices.Sum(s => s.Actions.Count);
-        ResourceTypeCount = _sortedServices.Sum(s => s.ResourceTypes.Count);
+        ActionCount = _sortedServices.Sum(s => s.ActionCount);
+        ResourceTypeCount = _sortedServices.Sum(s => s.ResourceTypeCount);
     }
 
     /// <summary>The embedded snapshot, loaded once on first use (thread-safe).</summary>
@@ -168,21 +168,30 @@ public sealed class IamCatalog
 
 public sealed class IamService
 {
-    private readonly Dictionary<string, IamAction> _actions;
-    private readonly Dictionary<string, IamResourceType> _resourceTypes;
+    private readonly Lazy<IamServiceContents> _contents;
 
-    internal IamService(string prefix, string name, IReadOnlyList<IamResourceType> resourceTypes)
+    /// <summary>A service whose actions and resource types are already built.</summary>
+    internal IamService(string prefix, string name, IReadOnlyList<IamResourceType> resourceTypes, IReadOnlyList<IamAction> actions)
     {
         Prefix = prefix;
         Name = name;
-        _resourceTypes = new Dictionary<string, IamResourceType>(StringComparer.OrdinalIgnoreCase);
-        foreach (var resourceType in resourceTypes)
-        {
-            _resourceTypes[resourceType.Name] = resourceType;
-            resourceType.Siblings = resourceTypes as IReadOnlyCollection<IamResourceType> ?? resourceTypes.ToArray();
-        }
+        ActionCount = actions.Count;
+        ResourceTypeCount = resourceTypes.Count;
+        var contents = new IamServiceContents(resourceTypes, actions);
+        _contents = new Lazy<IamServiceContents>(() => contents, LazyThreadSafetyMode.PublicationOnly);
+    }
 
-        _actions = new Dictionary<string, IamAction>(StringComparer.OrdinalIgnoreCase);
+    /// <summary>
+    /// A service read on first use: a run touches a handful of the 456 services, so the catalog
+    /// only decodes those (thread-safe; a decoding failure surfaces as CatalogDataInvalid).
+    /// </summary>
+    internal IamService(string prefix, string name, int actionCount, int resourceTypeCount, Func<IamServiceContents> load)
+    {
+        Prefix = prefix;
+        Name = name;
+        ActionCount = actionCount;
+        ResourceTypeCount = resourceTypeCount;
+        _contents = new Lazy<IamServiceContents>(load, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public string Prefix { get; }
@@ -190,30 +199,52 @@ public sealed class IamService
     public string Name { get; }
 
     /// <summary>Actions keyed by name, case-insensitive.</summary>
-    public IReadOnlyDictionary<string, IamAction> Actions => _actions;
+    public IReadOnlyDictionary<string, IamAction> Actions => _contents.Value.Actions;
 
     /// <summary>Resource types keyed by name, case-insensitive.</summary>
-    public IReadOnlyDictionary<string, IamResourceType> ResourceTypes => _resourceTypes;
+    public IReadOnlyDictionary<string, IamResourceType> ResourceTypes => _contents.Value.ResourceTypes;
 
-    /// <summary>Actions sorted by name; built on first use (only wildcard expansion needs it).</summary>
-    internal IamAction[] SortedActions =>
-        _sortedActions ??= _actions.Values.OrderBy(a => a.Name, StringComparer.OrdinalIgnoreCase).ToArray();
+    internal int ActionCount { get; }
 
-    private IamAction[]? _sortedActions;
+    internal int ResourceTypeCount { get; }
 
-    internal bool TryGetAction(string name, out IamAction action) => _actions.TryGetValue(name, out action!);
+    /// <summary>Actions sorted by name (for wildcard expansion).</summary>
+    internal IamAction[] SortedActions => _contents.Value.SortedActions;
 
-    internal void SetActions(IEnumerable<IamAction> actions)
-    {
-        foreach (var action in actions)
-        {
-            _actions[action.Name] = action;
-        }
-
-        _sortedActions = null;
-    }
+    internal bool TryGetAction(string name, out IamAction action) => _contents.Value.Actions.TryGetValue(name, out action!);
 
     public override string ToString() => Prefix;
+}
+
+/// <summary>The decoded part of one service.</summary>
+internal sealed class IamServiceContents
+{
+    private IamAction[]? _sortedActions;
+
+    public IamServiceContents(IReadOnlyList<IamResourceType> resourceTypes, IReadOnlyList<IamAction> actions)
+    {
+        var siblings = resourceTypes as IReadOnlyCollection<IamResourceType> ?? resourceTypes.ToArray();
+        ResourceTypes = new Dictionary<string, IamResourceType>(resourceTypes.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var resourceType in resourceTypes)
+        {
+            ResourceTypes[resourceType.Name] = resourceType;
+            resourceType.Siblings = siblings;
+        }
+
+        Actions = new Dictionary<string, IamAction>(actions.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var action in actions)
+        {
+            Actions[action.Name] = action;
+        }
+    }
+
+    public Dictionary<string, IamAction> Actions { get; }
+
+    public Dictionary<string, IamResourceType> ResourceTypes { get; }
+
+    // Built on first use: only wildcard expansion needs the order.
+    public IamAction[] SortedActions =>
+        _sortedActions ??= Actions.Values.OrderBy(a => a.Name, StringComparer.OrdinalIgnoreCase).ToArray();
 }
 
 public enum IamAccessLevel

@@ -6,13 +6,15 @@ namespace LeastPriv.Core.Catalog;
 
 /// <summary>
 /// Reads the compact catalog written by <c>tools/catalog/convert-catalog.mjs</c>
-/// (format 1; the shape is documented at the top of that script).
+/// (format 2; the shape is documented at the top of that script). The header and each
+/// service's prefix, name and counts are read at load; a service's actions and resource types are
+/// decoded when it is first used.
 /// </summary>
 internal static class IamCatalogLoader
 {
     internal const string ResourceName = "LeastPriv.Core.Catalog.Data.iam-catalog.json.gz";
 
-    private const int SupportedFormat = 1;
+    private const int SupportedFormat = 2;
 
     private static readonly IamAccessLevel[] Levels =
     {
@@ -51,21 +53,18 @@ internal static class IamCatalogLoader
         }
         catch (Exception e) when (e is InvalidDataException or JsonException or InvalidOperationException or IndexOutOfRangeException or ArgumentOutOfRangeException or FormatException)
         {
-            throw new LeastPrivException(
-                "CatalogDataInvalid",
-                LPErrorCategory.InvalidData,
-                $"The IAM catalog data cannot be read: {e.Message}",
-                ResourceName,
-                e);
+            throw Invalid(e);
         }
     }
+
+    private static LeastPrivException Invalid(Exception e) =>
+        new("CatalogDataInvalid", LPErrorCategory.InvalidData, $"The IAM catalog data cannot be read: {e.Message}", ResourceName, e);
 
     // Streaming read (Utf8JsonReader) rather than JsonDocument: the catalog is 1.7 MB of JSON and
     // is loaded on the first command of every session, so the DOM would be pure overhead.
     private static IamCatalog Read(byte[] json)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
-        var strings = new Dictionary<string, string>(StringComparer.Ordinal);
         int? format = null;
         string? version = null;
         string? date = null;
@@ -100,7 +99,7 @@ internal static class IamCatalogLoader
                     Expect(ref reader, JsonTokenType.StartArray);
                     while (Next(ref reader) == JsonTokenType.StartObject)
                     {
-                        services.Add(ReadService(ref reader, strings));
+                        services.Add(ReadService(ref reader, json));
                     }
 
                     break;
@@ -119,12 +118,14 @@ internal static class IamCatalogLoader
         return new IamCatalog(version, dataDate, dependentsVersion, services);
     }
 
-    private static IamService ReadService(ref Utf8JsonReader reader, Dictionary<string, string> strings)
+    private static IamService ReadService(ref Utf8JsonReader reader, byte[] json)
     {
         string? prefix = null;
         string? name = null;
-        var resourceTypes = new List<IamResourceType>();
-        var actionRows = new List<(string Name, int Level, List<(int Index, bool Required)> Resources, IReadOnlyList<string> Conditions, IReadOnlyList<string> Dependents)>();
+        int? actionCount = null;
+        int? resourceTypeCount = null;
+        (int Start, int Length) resources = default;
+        (int Start, int Length) actions = default;
         while (Next(ref reader) == JsonTokenType.PropertyName)
         {
             switch (reader.GetString())
@@ -135,46 +136,19 @@ internal static class IamCatalogLoader
                 case "n":
                     name = ReadString(ref reader);
                     break;
+                case "ac":
+                    Next(ref reader);
+                    actionCount = reader.GetInt32();
+                    break;
+                case "rc":
+                    Next(ref reader);
+                    resourceTypeCount = reader.GetInt32();
+                    break;
                 case "r":
-                    // [[name, arnTemplate, [conditionKeys]], ...]; the prefix precedes "r" in the file.
-                    var servicePrefix = prefix ?? throw new FormatException("a service lists resource types before its prefix");
-                    Expect(ref reader, JsonTokenType.StartArray);
-                    while (Next(ref reader) == JsonTokenType.StartArray)
-                    {
-                        var typeName = ReadString(ref reader);
-                        var arn = ReadString(ref reader);
-                        var keys = ReadStrings(ref reader, strings);
-                        Expect(ref reader, JsonTokenType.EndArray);
-                        resourceTypes.Add(new IamResourceType(servicePrefix, typeName, arn, keys));
-                    }
-
+                    resources = SkipArray(ref reader);
                     break;
                 case "a":
-                    // [[name, level, [[resourceIndex, required]], [conditionKeys], [dependentActions]], ...]
-                    Expect(ref reader, JsonTokenType.StartArray);
-                    while (Next(ref reader) == JsonTokenType.StartArray)
-                    {
-                        var actionName = ReadString(ref reader);
-                        Next(ref reader);
-                        var level = reader.GetInt32();
-                        var refs = new List<(int, bool)>();
-                        Expect(ref reader, JsonTokenType.StartArray);
-                        while (Next(ref reader) == JsonTokenType.StartArray)
-                        {
-                            Next(ref reader);
-                            var index = reader.GetInt32();
-                            Next(ref reader);
-                            var required = reader.GetInt32() != 0;
-                            Expect(ref reader, JsonTokenType.EndArray);
-                            refs.Add((index, required));
-                        }
-
-                        var conditions = ReadStrings(ref reader, strings);
-                        var dependents = ReadStrings(ref reader, strings);
-                        Expect(ref reader, JsonTokenType.EndArray);
-                        actionRows.Add((actionName, level, refs, conditions, dependents));
-                    }
-
+                    actions = SkipArray(ref reader);
                     break;
                 default:
                     reader.Skip();
@@ -182,24 +156,97 @@ internal static class IamCatalogLoader
             }
         }
 
-        if (prefix is null || name is null)
+        if (prefix is null || name is null || actionCount is null || resourceTypeCount is null || resources.Length == 0 || actions.Length == 0)
         {
-            throw new FormatException("a service has no prefix or name");
+            throw new FormatException($"service '{prefix}' lacks one of p, n, ac, rc, r, a");
         }
 
-        var service = new IamService(prefix, name, resourceTypes);
-        var actions = new IamAction[actionRows.Count];
-        for (var i = 0; i < actions.Length; i++)
-        {
-            var row = actionRows[i];
-            var resources = row.Resources.Count == 0
-                ? Array.Empty<IamActionResource>()
-                : row.Resources.Select(r => new IamActionResource(resourceTypes[r.Index], r.Required)).ToArray();
-            actions[i] = new IamAction(prefix, row.Name, Levels[row.Level], resources, row.Conditions, row.Dependents);
-        }
+        // Only the byte ranges are kept here; the service decodes them on first use.
+        var servicePrefix = prefix;
+        var expectedActions = actionCount.Value;
+        var expectedResourceTypes = resourceTypeCount.Value;
+        return new IamService(
+            prefix,
+            name,
+            expectedActions,
+            expectedResourceTypes,
+            () => DecodeService(json, servicePrefix, resources, actions, expectedActions, expectedResourceTypes));
+    }
 
-        service.SetActions(actions);
-        return service;
+    private static (int Start, int Length) SkipArray(ref Utf8JsonReader reader)
+    {
+        Expect(ref reader, JsonTokenType.StartArray);
+        var start = (int)reader.TokenStartIndex;
+        reader.Skip();
+        return (start, (int)reader.BytesConsumed - start);
+    }
+
+    private static IamServiceContents DecodeService(
+        byte[] json,
+        string prefix,
+        (int Start, int Length) resourceRange,
+        (int Start, int Length) actionRange,
+        int expectedActions,
+        int expectedResourceTypes)
+    {
+        try
+        {
+            var strings = new Dictionary<string, string>(StringComparer.Ordinal);
+            var resourceTypes = new List<IamResourceType>(expectedResourceTypes);
+            var reader = new Utf8JsonReader(new ReadOnlySpan<byte>(json, resourceRange.Start, resourceRange.Length));
+
+            // [[name, arnTemplate, [conditionKeys]], ...]
+            Expect(ref reader, JsonTokenType.StartArray);
+            while (Next(ref reader) == JsonTokenType.StartArray)
+            {
+                var typeName = ReadString(ref reader);
+                var arn = ReadString(ref reader);
+                var keys = ReadStrings(ref reader, strings);
+                Expect(ref reader, JsonTokenType.EndArray);
+                resourceTypes.Add(new IamResourceType(prefix, typeName, arn, keys));
+            }
+
+            // [[name, level, [[resourceIndex, required]], [conditionKeys], [dependentActions]], ...]
+            var actions = new List<IamAction>(expectedActions);
+            reader = new Utf8JsonReader(new ReadOnlySpan<byte>(json, actionRange.Start, actionRange.Length));
+            Expect(ref reader, JsonTokenType.StartArray);
+            var refs = new List<IamActionResource>();
+            while (Next(ref reader) == JsonTokenType.StartArray)
+            {
+                var actionName = ReadString(ref reader);
+                Next(ref reader);
+                var level = Levels[reader.GetInt32()];
+                refs.Clear();
+                Expect(ref reader, JsonTokenType.StartArray);
+                while (Next(ref reader) == JsonTokenType.StartArray)
+                {
+                    Next(ref reader);
+                    var resourceType = resourceTypes[reader.GetInt32()];
+                    Next(ref reader);
+                    var required = reader.GetInt32() != 0;
+                    Expect(ref reader, JsonTokenType.EndArray);
+                    refs.Add(new IamActionResource(resourceType, required));
+                }
+
+                var conditions = ReadStrings(ref reader, strings);
+                var dependents = ReadStrings(ref reader, strings);
+                Expect(ref reader, JsonTokenType.EndArray);
+                var resources = refs.Count == 0 ? Array.Empty<IamActionResource>() : refs.ToArray();
+                actions.Add(new IamAction(prefix, actionName, level, resources, conditions, dependents));
+            }
+
+            if (actions.Count != expectedActions || resourceTypes.Count != expectedResourceTypes)
+            {
+                throw new FormatException(
+                    $"service '{prefix}' holds {actions.Count} actions and {resourceTypes.Count} resource types, its header says {expectedActions} and {expectedResourceTypes}");
+            }
+
+            return new IamServiceContents(resourceTypes, actions);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or IndexOutOfRangeException or ArgumentOutOfRangeException or FormatException)
+        {
+            throw Invalid(e);
+        }
     }
 
     private static JsonTokenType Next(ref Utf8JsonReader reader)

@@ -64,7 +64,9 @@ internal sealed class CloudTrailStreamParser : IDisposable
         {
             MaxDepth = options.MaxDepth,
             AllowMultipleValues = true,
-            CommentHandling = JsonCommentHandling.Skip,
+
+            // CloudTrail never writes comments; allowing them costs a slower tokenizer path.
+            CommentHandling = JsonCommentHandling.Disallow,
         };
         _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
     }
@@ -87,6 +89,9 @@ internal sealed class CloudTrailStreamParser : IDisposable
     private enum RecordParse
     {
         Complete,
+
+        /// <summary>A record of a caller the filter excludes, passed over without being materialised.</summary>
+        Rejected,
         NeedMore,
         ContainerDetected,
     }
@@ -405,7 +410,13 @@ internal sealed class CloudTrailStreamParser : IDisposable
     private RecordParse ParseAndDeliver(ref Utf8JsonReader reader, bool allowContainer)
     {
         var ranges = default(RecordRanges);
-        var result = ParseRecord(ref reader, allowContainer, ref ranges, out var record);
+        var result = ParseRecord(ref reader, allowContainer, earlyReject: true, ref ranges, out var record);
+        if (result == RecordParse.Rejected)
+        {
+            _outcome.RecordsRead++;
+            return RecordParse.Complete;
+        }
+
         if (result != RecordParse.Complete)
         {
             return result;
@@ -460,13 +471,14 @@ internal sealed class CloudTrailStreamParser : IDisposable
     /// caller rewinds and retries with more data). <paramref name="record"/> is null when the
     /// object is not a CloudTrail record.
     /// </summary>
-    private RecordParse ParseRecord(ref Utf8JsonReader reader, bool allowContainer, ref RecordRanges ranges, out CloudTrailRecord? record)
+    private RecordParse ParseRecord(ref Utf8JsonReader reader, bool allowContainer, bool earlyReject, ref RecordRanges ranges, out CloudTrailRecord? record)
     {
         record = null;
         ranges.RecordStart = (int)reader.TokenStartIndex;
         var rec = new CloudTrailRecord();
         CloudTrailRecord? inner = null;
         LookupFields lookup = default;
+        var rejected = false;
         while (true)
         {
             if (!reader.Read())
@@ -485,6 +497,17 @@ internal sealed class CloudTrailStreamParser : IDisposable
                 return RecordParse.NeedMore;
             }
 
+            if (rejected && field != Field.Container)
+            {
+                // Another principal's record: only walk past the rest of it.
+                if (!reader.TrySkip())
+                {
+                    return RecordParse.NeedMore;
+                }
+
+                continue;
+            }
+
             var token = reader.TokenType;
             var isContainerValue = token is JsonTokenType.StartObject or JsonTokenType.StartArray;
             switch (field)
@@ -495,6 +518,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
                         return RecordParse.NeedMore;
                     }
 
+                    rejected = earlyReject && _filter.HasIdentityCriteria && !_filter.MatchesIdentity(rec.Identity);
                     continue;
                 case Field.Resources when token == JsonTokenType.StartArray:
                     if (!ParseResources(ref reader, rec))
@@ -559,7 +583,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
                     rec.AwsRegion = Str(ref reader);
                     break;
                 case Field.SourceIpAddress:
-                    rec.SourceIpAddress = Str(ref reader);
+                    rec.SourceIpAddress = Unique(ref reader);
                     break;
                 case Field.UserAgent:
                     rec.UserAgent = Str(ref reader);
@@ -568,7 +592,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
                     rec.ErrorCode = Str(ref reader);
                     break;
                 case Field.ErrorMessage:
-                    rec.ErrorMessage = Str(ref reader);
+                    rec.ErrorMessage = Unique(ref reader);
                     break;
                 case Field.RequestId:
                     rec.RequestId = Unique(ref reader);
@@ -610,7 +634,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
                     lookup.Username = Str(ref reader);
                     break;
                 case Field.LookupAccessKeyId:
-                    lookup.AccessKeyId = Str(ref reader);
+                    lookup.AccessKeyId = Unique(ref reader);
                     break;
                 case Field.LookupEventId:
                     lookup.EventId = Unique(ref reader);
@@ -619,6 +643,11 @@ internal sealed class CloudTrailStreamParser : IDisposable
                     lookup.ReadOnly = Bool(ref reader);
                     break;
             }
+        }
+
+        if (rejected)
+        {
+            return RecordParse.Rejected;
         }
 
         if (inner is not null)
@@ -653,7 +682,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
             }
 
             var ranges = default(RecordRanges);
-            ParseRecord(ref reader, allowContainer: false, ref ranges, out var record);
+            ParseRecord(ref reader, allowContainer: false, earlyReject: false, ref ranges, out var record);
             if (record is null)
             {
                 return null;
@@ -749,7 +778,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
                     identity.Type = Str(ref reader);
                     break;
                 case IdField.PrincipalId:
-                    identity.PrincipalId = Str(ref reader);
+                    identity.PrincipalId = Unique(ref reader);
                     break;
                 case IdField.Arn:
                     identity.Arn = Str(ref reader);
@@ -758,7 +787,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
                     identity.AccountId = Str(ref reader);
                     break;
                 case IdField.AccessKeyId:
-                    identity.AccessKeyId = Str(ref reader);
+                    identity.AccessKeyId = Unique(ref reader);
                     break;
                 case IdField.UserName:
                     identity.UserName = Str(ref reader);
@@ -784,8 +813,9 @@ internal sealed class CloudTrailStreamParser : IDisposable
                 return true;
             }
 
-            var isIssuer = reader.ValueTextEquals("sessionIssuer"u8);
-            var isAttributes = !isIssuer && reader.ValueTextEquals("attributes"u8);
+            var member = IdentityField(ref reader);
+            var isIssuer = member == IdField.SessionIssuer;
+            var isAttributes = member == IdField.Attributes;
             if (!reader.Read())
             {
                 return false;
@@ -814,8 +844,8 @@ internal sealed class CloudTrailStreamParser : IDisposable
                 }
 
                 var name = IdentityField(ref reader);
-                var isMfa = isAttributes && reader.ValueTextEquals("mfaAuthenticated"u8);
-                var isCreation = isAttributes && !isMfa && reader.ValueTextEquals("creationDate"u8);
+                var isMfa = isAttributes && name == IdField.MfaAuthenticated;
+                var isCreation = isAttributes && name == IdField.CreationDate;
                 if (!reader.Read())
                 {
                     return false;
@@ -913,11 +943,14 @@ internal sealed class CloudTrailStreamParser : IDisposable
                 }
 
                 // CloudTrail writes "ARN"; S3 data events on prefixes write "ARNPrefix".
-                var which = reader.ValueTextEquals("ARN"u8) || reader.ValueTextEquals("arn"u8) ? 1
-                    : reader.ValueTextEquals("accountId"u8) ? 2
-                    : reader.ValueTextEquals("type"u8) ? 3
-                    : reader.ValueTextEquals("ARNPrefix"u8) ? 4
-                    : 0;
+                var which = IdentityField(ref reader) switch
+                {
+                    IdField.ResourceArn or IdField.Arn => 1,
+                    IdField.AccountId => 2,
+                    IdField.Type => 3,
+                    IdField.ArnPrefix => 4,
+                    _ => 0,
+                };
                 if (!reader.Read())
                 {
                     return false;
@@ -936,7 +969,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
                 switch (which)
                 {
                     case 1:
-                        arn = Str(ref reader);
+                        arn = Unique(ref reader);
                         break;
                     case 2:
                         account = Str(ref reader);
@@ -945,7 +978,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
                         type = Str(ref reader);
                         break;
                     case 4:
-                        arnPrefix = Str(ref reader);
+                        arnPrefix = Unique(ref reader);
                         break;
                 }
             }
@@ -972,7 +1005,10 @@ internal sealed class CloudTrailStreamParser : IDisposable
         }
     }
 
-    /// <summary>A value that is different on every record (ids): not worth caching.</summary>
+    /// <summary>
+    /// A value with too many distinct values to be worth caching (ids, session principals,
+    /// temporary keys, IP addresses, object ARNs): caching them would only churn the cache.
+    /// </summary>
     private static string? Unique(ref Utf8JsonReader reader) =>
         reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
 
@@ -1094,16 +1130,50 @@ internal sealed class CloudTrailStreamParser : IDisposable
         }
     }
 
-    private static IdField IdentityField(ref Utf8JsonReader reader) =>
-        reader.ValueTextEquals("type"u8) ? IdField.Type
-        : reader.ValueTextEquals("arn"u8) ? IdField.Arn
-        : reader.ValueTextEquals("accountId"u8) ? IdField.AccountId
-        : reader.ValueTextEquals("principalId"u8) ? IdField.PrincipalId
-        : reader.ValueTextEquals("userName"u8) ? IdField.UserName
-        : reader.ValueTextEquals("accessKeyId"u8) ? IdField.AccessKeyId
-        : reader.ValueTextEquals("invokedBy"u8) ? IdField.InvokedBy
-        : reader.ValueTextEquals("sessionContext"u8) ? IdField.SessionContext
-        : IdField.Unknown;
+    /// <summary>Member names of userIdentity, sessionIssuer, attributes and resources, by length first (hot path).</summary>
+    private static IdField IdentityField(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped)
+        {
+            return IdentityField(Encoding.UTF8.GetBytes(reader.GetString() ?? string.Empty));
+        }
+
+        return IdentityField(reader.ValueSpan);
+    }
+
+    private static IdField IdentityField(ReadOnlySpan<byte> n)
+    {
+        switch (n.Length)
+        {
+            case 3:
+                return n.SequenceEqual("arn"u8) ? IdField.Arn : n.SequenceEqual("ARN"u8) ? IdField.ResourceArn : IdField.Unknown;
+            case 4:
+                return n.SequenceEqual("type"u8) ? IdField.Type : IdField.Unknown;
+            case 8:
+                return n.SequenceEqual("userName"u8) ? IdField.UserName : IdField.Unknown;
+            case 9:
+                return n.SequenceEqual("accountId"u8) ? IdField.AccountId
+                    : n.SequenceEqual("invokedBy"u8) ? IdField.InvokedBy
+                    : n.SequenceEqual("ARNPrefix"u8) ? IdField.ArnPrefix
+                    : IdField.Unknown;
+            case 10:
+                return n.SequenceEqual("attributes"u8) ? IdField.Attributes : IdField.Unknown;
+            case 11:
+                return n.SequenceEqual("principalId"u8) ? IdField.PrincipalId
+                    : n.SequenceEqual("accessKeyId"u8) ? IdField.AccessKeyId
+                    : IdField.Unknown;
+            case 12:
+                return n.SequenceEqual("creationDate"u8) ? IdField.CreationDate : IdField.Unknown;
+            case 13:
+                return n.SequenceEqual("sessionIssuer"u8) ? IdField.SessionIssuer : IdField.Unknown;
+            case 14:
+                return n.SequenceEqual("sessionContext"u8) ? IdField.SessionContext : IdField.Unknown;
+            case 16:
+                return n.SequenceEqual("mfaAuthenticated"u8) ? IdField.MfaAuthenticated : IdField.Unknown;
+            default:
+                return IdField.Unknown;
+        }
+    }
 
     private enum Field
     {
@@ -1153,6 +1223,12 @@ internal sealed class CloudTrailStreamParser : IDisposable
         UserName,
         InvokedBy,
         SessionContext,
+        SessionIssuer,
+        Attributes,
+        MfaAuthenticated,
+        CreationDate,
+        ResourceArn,
+        ArnPrefix,
     }
 
     private struct Range

@@ -88,15 +88,7 @@ internal static class EventActions
             return Array.Empty<string>();
         }
 
-        try
-        {
-            var mapping = EventActionMapper.Default.Map(eventSource, eventName);
-            return mapping.Kind == EventMappingKind.Actions ? mapping.Actions : Array.Empty<string>();
-        }
-        catch (NotImplementedException)
-        {
-            // The catalog is not part of this build yet.
-            return Array.Empty<string>();
-        }
+        var mapping = EventActionMapper.Default.Map(eventSource, eventName);
+        return mapping.Kind == EventMappingKind.Actions ? mapping.Actions : Array.Empty<string>();
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace LeastPriv.Core.CloudTrail;
@@ -31,14 +32,9 @@ internal sealed class Utf8StringCache
             return Strict.GetString(bytes, 0, bytes.Length);
         }
 
-        // FNV-1a over the bytes: cheap for the short values cached here.
-        uint hash = 2166136261;
-        foreach (var b in utf8)
-        {
-            hash = (hash ^ b) * 16777619;
-        }
-
-        var slot = (int)(hash & (Slots - 1));
+        // A constant-time hash (length and the first and last eight bytes): values that collide
+        // are still compared byte for byte, so a weak hash costs a miss, never a wrong string.
+        var slot = (int)(Hash(utf8) & (Slots - 1));
         var key = _keys[slot];
         if (key is not null && utf8.SequenceEqual(key))
         {
@@ -50,5 +46,26 @@ internal sealed class Utf8StringCache
         _keys[slot] = key;
         _values[slot] = value;
         return value;
+    }
+
+    private static uint Hash(ReadOnlySpan<byte> utf8)
+    {
+        ulong h = (ulong)utf8.Length * 0x9E3779B97F4A7C15UL;
+        if (utf8.Length >= 8)
+        {
+            h ^= MemoryMarshal.Read<ulong>(utf8);
+            h = (h ^ (h >> 29)) * 0xBF58476D1CE4E5B9UL;
+            h ^= MemoryMarshal.Read<ulong>(utf8.Slice(utf8.Length - 8));
+        }
+        else
+        {
+            foreach (var b in utf8)
+            {
+                h = (h << 8) | b;
+            }
+        }
+
+        h = (h ^ (h >> 31)) * 0x94D049BB133111EBUL;
+        return (uint)(h ^ (h >> 32));
     }
 }

@@ -16,6 +16,9 @@ public sealed class GenerationAccumulator
     internal readonly Dictionary<string, long> Unmapped = new(StringComparer.Ordinal);
     internal readonly Dictionary<string, DeniedUse> Denied = new(StringComparer.OrdinalIgnoreCase);
     internal readonly Dictionary<string, long> Ignored = new(StringComparer.Ordinal);
+
+    /// <summary>Role-passing actions whose records came without request text -> calls.</summary>
+    internal readonly Dictionary<string, long> RequestTextMissing = new(StringComparer.OrdinalIgnoreCase);
     internal readonly Dictionary<string, long> Principals = new(StringComparer.Ordinal);
     internal readonly HashSet<string> Regions = new(StringComparer.Ordinal);
 
@@ -26,6 +29,9 @@ public sealed class GenerationAccumulator
     internal readonly Dictionary<string, SortedSet<string>> PassedInstanceProfiles = new(StringComparer.Ordinal);
 
     internal readonly SortedSet<string> ReaderProblems = new(StringComparer.Ordinal);
+
+    /// <summary>(action, ARN) -> matching resource type name or null: logs repeat the same few resources.</summary>
+    internal readonly Dictionary<(string Action, string Arn), string?> MatchCache = new();
 
     /// <summary>Records given to this accumulator.</summary>
     public long Count => EventCount;
@@ -54,6 +60,7 @@ public sealed class GenerationAccumulator
 
         AddCounts(Unmapped, other.Unmapped);
         AddCounts(Ignored, other.Ignored);
+        AddCounts(RequestTextMissing, other.RequestTextMissing);
         AddCounts(Principals, other.Principals);
         foreach (var pair in other.Denied)
         {

@@ -64,6 +64,28 @@ public static class LocalPolicyGeneration
         }
 
         reporter.Verbose($"Read {result.RecordsRead} record(s) from {result.FilesRead} file(s); {result.RecordsMatched} matched the filter.");
-        return generator.Build(total);
+        var policy = generator.Build(total);
+        Report(policy, reporter);
+        return policy;
     }
+
+    /// <summary>Tells the caller what a person should know about a generated policy before using it.</summary>
+    public static void Report(LPGeneratedPolicy policy, IEngineReporter reporter)
+    {
+        reporter.Verbose($"{policy.Actions.Length} action(s) in {policy.Services.Length} service(s) from {policy.MatchedEventCount} of {policy.EventCount} event(s); policy size {policy.PolicySize}.");
+
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+        if (policy.PolicySize > ManagedPolicySizeLimit)
+        {
+            reporter.Warning($"The policy is {policy.PolicySize} characters, over the {ManagedPolicySizeLimit} IAM allows in one managed policy; split it into several policies before attaching it.");
+        }
+
+        if (!policy.IsComplete)
+        {
+            reporter.Warning("The policy may not allow everything the principal did: " + string.Join(" ", policy.IncompleteReasons));
+        }
+    }
+
+    /// <summary>Characters (white space not counted) of one customer managed policy.</summary>
+    public const int ManagedPolicySizeLimit = 6144;
 }

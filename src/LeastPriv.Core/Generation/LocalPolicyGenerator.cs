@@ -24,6 +24,17 @@ public sealed class LocalPolicyGenerator
 
     private static readonly StringComparer ActionOrder = new ActionComparer();
 
+    // Calls that always name a role or instance profile to pass (their requestParameters are never null in CloudTrail).
+    private static readonly HashSet<string> RolePassingActions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "lambda:CreateFunction", "lambda:UpdateFunctionConfiguration", "ecs:RegisterTaskDefinition", "cloudformation:CreateStack",
+        "cloudformation:UpdateStack", "states:CreateStateMachine", "ec2:RunInstances", "ec2:AssociateIamInstanceProfile",
+        "glue:CreateJob", "codebuild:CreateProject", "eks:CreateCluster", "eks:CreateNodegroup",
+    };
+
+    // Logs with millions of distinct object keys must not grow the cache without bound.
+    private const int MatchCacheLimit = 100_000;
+
     private readonly EventActionMapper _mapper;
     private readonly IamCatalog _catalog;
 
@@ -198,14 +209,19 @@ public sealed class LocalPolicyGenerator
             var matched = false;
             foreach (var arn in candidates)
             {
-                foreach (var resource in catalogAction.Resources)
+                if (!accumulator.MatchCache.TryGetValue((catalogAction.FullName, arn), out var type))
                 {
-                    if (resource.ResourceType.Matches(arn))
+                    type = catalogAction.Resources.FirstOrDefault(r => r.ResourceType.Matches(arn))?.ResourceType.Name;
+                    if (accumulator.MatchCache.Count < MatchCacheLimit)
                     {
-                        use.AddResource(arn, resource.ResourceType.Name);
-                        matched = true;
-                        break;
+                        accumulator.MatchCache[(catalogAction.FullName, arn)] = type;
                     }
+                }
+
+                if (type is not null)
+                {
+                    use.AddResource(arn, type);
+                    matched = true;
                 }
             }
 
@@ -213,6 +229,13 @@ public sealed class LocalPolicyGenerator
             {
                 use.UnscopedCount++;
             }
+        }
+
+        if (Options.InferPassRole && record.RequestParametersJson is null && actions.Any(RolePassingActions.Contains))
+        {
+            // The record reached us without its request text (a reader not asked to keep it):
+            // the role it passed cannot be known, which must not pass for "no role".
+            GenerationAccumulator.Increment(accumulator.RequestTextMissing, actions.First(RolePassingActions.Contains));
         }
 
         if (Options.InferPassRole
@@ -603,6 +626,13 @@ public sealed class LocalPolicyGenerator
             {
                 var total = _acc.Denied.Values.Sum(d => d.Count);
                 _incomplete.Add($"{total} call(s) were denied and are not granted (-IncludeDenied adds them): {string.Join(", ", _acc.Denied.Keys.OrderBy(k => k, ActionOrder))}.");
+            }
+
+            if (_options.InferPassRole && _acc.RequestTextMissing.Count > 0)
+            {
+                _incomplete.Add(
+                    $"{_acc.RequestTextMissing.Values.Sum()} call(s) that pass a role came without their requestParameters ({string.Join(", ", _acc.RequestTextMissing.Keys.OrderBy(k => k, ActionOrder))}): "
+                    + "iam:PassRole could not be inferred for them. Read the events with their request parameters, or use -Path.");
             }
 
             _incomplete.AddRange(_acc.ReaderProblems);

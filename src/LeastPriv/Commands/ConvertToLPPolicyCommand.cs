@@ -97,7 +97,13 @@ public sealed class ConvertToLPPolicyCommand : Base.LPCmdlet
     {
         if (ParameterSetName == InputObjectSet)
         {
-            Emit(_generator!.Build(_accumulator!));
+            RunAsync((reporter, _) =>
+            {
+                var policy = _generator!.Build(_accumulator!);
+                LocalPolicyGeneration.Report(policy, reporter);
+                Emit(policy);
+                return Task.CompletedTask;
+            });
             return;
         }
 

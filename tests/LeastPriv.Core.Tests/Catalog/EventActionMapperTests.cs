@@ -49,6 +49,7 @@ public sealed class EventActionMapperTests
         { "kms.amazonaws.com", "ReEncrypt", new[] { "kms:ReEncryptFrom", "kms:ReEncryptTo" } },
         { "secretsmanager.amazonaws.com", "BatchGetSecretValue", new[] { "secretsmanager:BatchGetSecretValue", "secretsmanager:GetSecretValue" } },
         { "lambda.amazonaws.com", "Invoke", new[] { "lambda:InvokeFunction" } },
+        { "dynamodb.amazonaws.com", "TransactGetItems", new[] { "dynamodb:GetItem" } },
 
         // API version suffixes.
         { "lambda.amazonaws.com", "CreateFunction20150331", new[] { "lambda:CreateFunction" } },
@@ -56,6 +57,7 @@ public sealed class EventActionMapperTests
         { "lambda.amazonaws.com", "ListTags20170331", new[] { "lambda:ListTags" } },
         { "lambda.amazonaws.com", "GetFunctionConfiguration20150331v2", new[] { "lambda:GetFunctionConfiguration" } },
         { "cloudfront.amazonaws.com", "CreateDistribution2020_05_31", new[] { "cloudfront:CreateDistribution" } },
+        { "lambda.amazonaws.com", "PublishLayerVersion20181031", new[] { "lambda:PublishLayerVersion" } },
 
         // eventSource hosts whose IAM prefix differs.
         { "monitoring.amazonaws.com", "PutMetricData", new[] { "cloudwatch:PutMetricData" } },
@@ -68,6 +70,10 @@ public sealed class EventActionMapperTests
         { "apigateway.amazonaws.com", "UpdateStage", new[] { "apigateway:PATCH" } },
         { "apigateway.amazonaws.com", "DeleteRestApi", new[] { "apigateway:DELETE" } },
         { "apigateway.amazonaws.com", "PutIntegration", new[] { "apigateway:PUT" } },
+        { "apigateway.amazonaws.com", "ImportRestApi", new[] { "apigateway:POST" } },
+        { "apigateway.amazonaws.com", "ImportApi", new[] { "apigateway:PUT" } },
+        { "apigateway.amazonaws.com", "FlushStageCache", new[] { "apigateway:DELETE" } },
+        { "apigateway.amazonaws.com", "GetRoutingRule", new[] { "apigateway:GetRoutingRule" } },
     };
 
     [Theory]
@@ -91,6 +97,7 @@ public sealed class EventActionMapperTests
     [InlineData("sts.amazonaws.com", "GetCallerIdentity")]
     [InlineData("sts.amazonaws.com", "GetSessionToken")]
     [InlineData("dynamodb.amazonaws.com", "DescribeEndpoints")]
+    [InlineData("sso-oauth.amazonaws.com", "CreateToken")]
     public void Map_PermissionFreeCall_ReturnsNoPermissionRequired(string source, string name)
     {
         var mapping = Mapper.Map(source, name);
@@ -105,6 +112,7 @@ public sealed class EventActionMapperTests
     [InlineData("signin.amazonaws.com", "SwitchRole")]
     [InlineData("ec2.amazonaws.com", "SharedSnapshotVolumeCreated")]
     [InlineData("kms.amazonaws.com", "RotateKey")]
+    [InlineData("sso.amazonaws.com", "GetRoleCredentials")]
     public void Map_InternalEvent_ReturnsNotAnActionWithNote(string source, string name)
     {
         var mapping = Mapper.Map(source, name);
@@ -122,6 +130,8 @@ public sealed class EventActionMapperTests
     [InlineData("apigateway.amazonaws.com", "FrobnicateApi")]
     [InlineData("", "GetObject")]
     [InlineData("s3.amazonaws.com", "")]
+    [InlineData("dynamodb.amazonaws.com", "ExecuteStatement")]
+    [InlineData("dynamodb.amazonaws.com", "TransactWriteItems")]
     public void Map_UnknownCall_ReturnsUnmappedWithoutInventing(string source, string name)
     {
         var mapping = Mapper.Map(source, name);
@@ -184,11 +194,11 @@ public sealed class EventActionMapperTests
     }
 
     [Fact]
-    public void Rules_NotAnActionRows_AreNotCatalogActions()
+    public void Rules_NotAnActionAndDependsOnRequestRows_DoNotShadowCatalogActions()
     {
         var shadowing = EventMappingRules.All
             .Where(r => r.Kind != EventMappingKind.Actions)
-            .Where(r => r.Kind == EventMappingKind.NotAnAction && IamCatalog.Default.TryGetAction(r.Prefix + ":" + r.EventName, out _))
+            .Where(r => r.Kind != EventMappingKind.NoPermissionRequired && IamCatalog.Default.TryGetAction(r.Prefix + ":" + r.EventName, out _))
             .ToList();
         Assert.Empty(shadowing);
     }
@@ -198,14 +208,40 @@ public sealed class EventActionMapperTests
     {
         // A catalog that only knows s3:GetObject: the CopyObject row (GetObject + PutObject) cannot
         // resolve and must not produce an action the catalog does not have.
-        var s3 = new IamService("s3", "Amazon S3", Array.Empty<IamResourceType>());
-        s3.SetActions(new[] { new IamAction("s3", "GetObject", IamAccessLevel.Read, Array.Empty<IamActionResource>(), Array.Empty<string>(), Array.Empty<string>()) });
+        var getObject = new IamAction("s3", "GetObject", IamAccessLevel.Read, Array.Empty<IamActionResource>(), Array.Empty<string>(), Array.Empty<string>());
+        var s3 = new IamService("s3", "Amazon S3", Array.Empty<IamResourceType>(), new[] { getObject });
         var mapper = new EventActionMapper(new IamCatalog("test", new DateTime(2026, 1, 1), "test", new[] { s3 }));
 
         Assert.Contains(mapper.RejectedRules, r => r.StartsWith("s3:CopyObject", StringComparison.Ordinal));
         Assert.Equal(EventMappingKind.Unmapped, mapper.Map("s3.amazonaws.com", "CopyObject").Kind);
         Assert.Equal(new[] { "s3:GetObject" }, mapper.Map("s3.amazonaws.com", "HeadObject").Actions);
         Assert.Equal(EventMappingKind.Unmapped, mapper.Map("s3.amazonaws.com", "PutObject").Kind);
+    }
+
+    [Theory]
+    [InlineData("s3")]
+    [InlineData("iam")]
+    [InlineData("ec2")]
+    [InlineData("lambda")]
+    [InlineData("kms")]
+    [InlineData("dynamodb")]
+    [InlineData("sts")]
+    public void Map_EveryCatalogActionAsEventName_ReturnsCatalogActionsOnly(string prefix)
+    {
+        // A call named like an action maps to that action unless a curated row says otherwise;
+        // either way only catalog actions come back.
+        Assert.True(IamCatalog.Default.TryGetService(prefix, out var service));
+        var curated = EventMappingRules.All.Where(r => r.Prefix == prefix).Select(r => r.EventName).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var action in service.Actions.Values)
+        {
+            var mapping = Mapper.Map(prefix + ".amazonaws.com", action.Name);
+            if (!curated.Contains(action.Name))
+            {
+                Assert.Equal(new[] { action.FullName }, mapping.Actions);
+            }
+
+            Assert.All(mapping.Actions, a => Assert.True(IamCatalog.Default.TryGetAction(a, out _)));
+        }
     }
 
     [Fact]

@@ -8,8 +8,8 @@ namespace LeastPriv.Core.Tests.Catalog;
 public sealed class IamCatalogLoaderTests
 {
     private const string MinimalCatalog =
-        "{\"format\":1,\"version\":\"0.0.202601011\",\"date\":\"2026-01-01\",\"dependentsVersion\":\"0.0.202501011\",\"services\":[" +
-        "{\"p\":\"demo\",\"n\":\"Demo Service\",\"r\":[[\"thing\",\"arn:${Partition}:demo:${Region}:${Account}:thing/${ThingId}\",[\"aws:ResourceTag/${TagKey}\"]]]," +
+        "{\"format\":2,\"version\":\"0.0.202601011\",\"date\":\"2026-01-01\",\"dependentsVersion\":\"0.0.202501011\",\"services\":[" +
+        "{\"p\":\"demo\",\"n\":\"Demo Service\",\"ac\":3,\"rc\":1,\"r\":[[\"thing\",\"arn:${Partition}:demo:${Region}:${Account}:thing/${ThingId}\",[\"aws:ResourceTag/${TagKey}\"]]]," +
         "\"a\":[[\"GetThing\",1,[[0,1]],[\"demo:Color\"],[\"iam:PassRole\"]],[\"ListThings\",0,[],[],[]],[\"TagThing\",3,[[0,0]],[],[]]]}]}";
 
     [Fact]
@@ -35,16 +35,19 @@ public sealed class IamCatalogLoaderTests
     }
 
     [Theory]
-    [InlineData("{\"format\":2,\"version\":\"v\",\"date\":\"2026-01-01\",\"dependentsVersion\":\"v\",\"services\":[]}")]
-    [InlineData("{\"format\":1,\"version\":\"v\",\"date\":\"2026-01-01\",\"services\":[]}")]
-    [InlineData("{\"format\":1,\"version\":\"v\",\"date\":\"not a date\",\"dependentsVersion\":\"v\",\"services\":[]}")]
-    [InlineData("{\"format\":1,\"version\":\"v\",\"date\":\"2026-01-01\",\"dependentsVersion\":\"v\",\"services\":[{\"p\":\"demo\",\"n\":\"Demo\",\"r\":[],\"a\":[[\"GetThing\",1,[[5,1]],[],[]]]}]}")]
-    [InlineData("{\"format\":1,\"version\":\"v\",\"date\":\"2026-01-01\",\"dependentsVersion\":\"v\",\"services\":[{\"p\":\"demo\",\"n\":\"Demo\",\"r\":[],\"a\":[[\"GetThing\",9,[],[],[]]]}]}")]
-    [InlineData("{\"format\":1,\"version\":\"v\",\"services\":[")]
+    [InlineData("{\"format\":9,\"version\":\"v\",\"date\":\"2026-01-01\",\"dependentsVersion\":\"v\",\"services\":[]}")]
+    [InlineData("{\"format\":2,\"version\":\"v\",\"date\":\"2026-01-01\",\"services\":[]}")]
+    [InlineData("{\"format\":2,\"version\":\"v\",\"date\":\"not a date\",\"dependentsVersion\":\"v\",\"services\":[]}")]
+    [InlineData("{\"format\":2,\"version\":\"v\",\"date\":\"2026-01-01\",\"dependentsVersion\":\"v\",\"services\":[{\"p\":\"demo\",\"n\":\"Demo\",\"ac\":1,\"rc\":0,\"r\":[],\"a\":[[\"GetThing\",1,[[5,1]],[],[]]]}]}")]
+    [InlineData("{\"format\":2,\"version\":\"v\",\"date\":\"2026-01-01\",\"dependentsVersion\":\"v\",\"services\":[{\"p\":\"demo\",\"n\":\"Demo\",\"ac\":1,\"rc\":0,\"r\":[],\"a\":[[\"GetThing\",9,[],[],[]]]}]}")]
+    [InlineData("{\"format\":2,\"version\":\"v\",\"services\":[")]
     [InlineData("[]")]
+    [InlineData("{\"format\":2,\"version\":\"v\",\"date\":\"2026-01-01\",\"dependentsVersion\":\"v\",\"services\":[{\"p\":\"demo\",\"n\":\"Demo\",\"ac\":2,\"rc\":0,\"r\":[],\"a\":[[\"GetThing\",1,[],[],[]]]}]}")]
+    [InlineData("{\"format\":2,\"version\":\"v\",\"date\":\"2026-01-01\",\"dependentsVersion\":\"v\",\"services\":[{\"p\":\"demo\",\"n\":\"Demo\",\"r\":[],\"a\":[]}]}")]
     public void Load_InvalidData_ThrowsCatalogDataInvalid(string json)
     {
-        var e = Assert.Throws<LeastPrivException>(() => IamCatalogLoader.Load(Gzip(json)));
+        // Services decode on first use, so a broken service fails when it is looked up.
+        var e = Assert.Throws<LeastPrivException>(() => IamCatalogLoader.Load(Gzip(json)).TryGetAction("demo:GetThing", out _));
         Assert.Equal("CatalogDataInvalid", e.ErrorId);
         Assert.Equal(LPErrorCategory.InvalidData, e.Category);
     }

@@ -170,6 +170,45 @@ public sealed class ExampleWorkloadTests
     }
 
     [Fact]
+    public async Task FromFiles_DamagedFile_IsSkippedAndMakesThePolicyIncomplete()
+    {
+        var folder = Directory.CreateTempSubdirectory("lp-generator-");
+        try
+        {
+            foreach (var file in Directory.GetFiles(Logs, "*", SearchOption.AllDirectories))
+            {
+                File.Copy(file, Path.Combine(folder.FullName, Path.GetFileName(file)));
+            }
+
+            File.WriteAllText(Path.Combine(folder.FullName, "111122223333_CloudTrail_eu-west-1_20261120T1020Z_DAMAGED0000000000.json"), """{"Records":[{"eventVersion":"1.11","eventSource":""");
+            var reporter = new RecordingReporter();
+
+            var policy = await LocalPolicyGeneration.FromFilesAsync(
+                new[] { folder.FullName }, new CloudTrailFilter { UserName = new[] { "app-orders" } }, new LocalPolicyGeneratorOptions { IncludeDenied = true }, reporter, CancellationToken.None);
+
+            Assert.Equal(20, policy.Actions.Length);
+            Assert.False(policy.IsComplete);
+            Assert.Contains(policy.IncompleteReasons, r => r.Contains("DAMAGED", StringComparison.Ordinal));
+            Assert.Contains(reporter.Warnings, w => w.StartsWith("The policy may not allow everything", StringComparison.Ordinal));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Report_PolicyOverTheManagedPolicySize_Warns()
+    {
+        var reporter = new RecordingReporter();
+
+        LocalPolicyGeneration.Report(new LPGeneratedPolicy { PolicySize = 6145, IsComplete = true }, reporter);
+        LocalPolicyGeneration.Report(new LPGeneratedPolicy { PolicySize = 6144, IsComplete = true }, reporter);
+
+        Assert.Contains("6145", Assert.Single(reporter.Warnings), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task FromFiles_MissingPath_ThrowsPathNotFoundBeforeReading()
     {
         var ex = await Assert.ThrowsAsync<LeastPrivException>(() => LocalPolicyGeneration.FromFilesAsync(

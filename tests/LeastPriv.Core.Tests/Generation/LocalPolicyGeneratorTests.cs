@@ -76,6 +76,18 @@ public sealed class LocalPolicyGeneratorTests
     }
 
     [Fact]
+    public void Generate_CreateFunctionWithoutRequestText_IsIncompleteNotSilentlyNarrower()
+    {
+        var create = Call("lambda.amazonaws.com", "CreateFunction20150331", request: null, readOnly: false);
+
+        var policy = Generate(create);
+
+        Assert.Equal(new[] { "lambda:CreateFunction" }, policy.Actions);
+        Assert.False(policy.IsComplete);
+        Assert.Contains(policy.IncompleteReasons, r => r.Contains("iam:PassRole could not be inferred", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Generate_InferPassRoleOff_GrantsNoPassRole()
     {
         var create = Call("lambda.amazonaws.com", "CreateFunction20150331", $$"""{"functionName":"f","role":"{{Role}}"}""", readOnly: false);

@@ -117,6 +117,7 @@ public sealed partial class ApiCall
         else if (service is not null)
         {
             protocol = WireProtocol.RestJson;
+            operation = service == "access-analyzer" ? AccessAnalyzerOperation(request.Method, rawPath) : null;
         }
 
         return new ApiCall
@@ -278,6 +279,24 @@ public sealed partial class ApiCall
             "DELETE" when Has("uploadId") => "AbortMultipartUpload",
             "DELETE" => "DeleteObject",
             _ => method,
+        };
+    }
+
+    /// <summary>The IAM Access Analyzer operations the stand-in serves, by REST method and path (service model 2019-11-01).</summary>
+    public static string? AccessAnalyzerOperation(string method, string rawPath)
+    {
+        var path = rawPath.TrimEnd('/');
+        return (method, path) switch
+        {
+            ("PUT", "/policy/generation") => "StartPolicyGeneration",
+            ("GET", "/policy/generation") => "ListPolicyGenerations",
+            ("GET", _) when path.StartsWith("/policy/generation/", StringComparison.Ordinal) => "GetGeneratedPolicy",
+            ("PUT", _) when path.StartsWith("/policy/generation/", StringComparison.Ordinal) => "CancelPolicyGeneration",
+            ("POST", "/policy/validation") => "ValidatePolicy",
+            ("POST", "/policy/check-no-new-access") => "CheckNoNewAccess",
+            ("POST", "/policy/check-access-not-granted") => "CheckAccessNotGranted",
+            ("POST", "/policy/check-no-public-access") => "CheckNoPublicAccess",
+            _ => null,
         };
     }
 

@@ -29,12 +29,17 @@ public sealed class EnvironmentScope : IDisposable
             Set(name, null);
         }
 
-        // Never reach for instance metadata (only 127.0.0.1 is allowed) and never read the
-        // machine's own ~/.aws files.
+        // Never reach for instance metadata (only 127.0.0.1 is allowed).
         Set("AWS_EC2_METADATA_DISABLED", "true");
-        var dir = home ?? Path.Combine(Path.GetTempPath(), "lp-aws-empty-" + Guid.NewGuid().ToString("N"));
-        Set("AWS_SHARED_CREDENTIALS_FILE", Path.Combine(dir, "credentials"));
-        Set("AWS_CONFIG_FILE", Path.Combine(dir, "config"));
+
+        // AWSSDK.Core fixes its default config-file path once per process, from AWS_CONFIG_FILE
+        // at first use; left unset, the SDK reads the `config` file beside the credentials file
+        // it is given. The context reads AWS_SHARED_CREDENTIALS_FILE on every resolution, so a
+        // test points it at its own folder.
+        if (home is not null)
+        {
+            Set("AWS_SHARED_CREDENTIALS_FILE", Path.Combine(home, "credentials"));
+        }
     }
 
     public EnvironmentScope Set(string name, string? value)
