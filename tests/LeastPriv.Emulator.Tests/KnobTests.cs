@@ -172,13 +172,18 @@ public sealed class KnobTests : IClassFixture<StandInFixture>
     }
 
     [Fact]
-    public async Task AccessAnalyzerCall_IsRoutedAwayFromMotoAndRecorded()
+    public async Task AccessAnalyzerCall_IsServedByTheAccessAnalyzerEmulatorAndRecorded()
     {
         using var client = new MotoClient(_fixture.StandIn.Endpoint);
 
         var response = await client.SendAsync("access-analyzer", "us-east-1", "GET", "/policy/generation", null, null, null, _fixture.StandIn.Operator.ToAwsCredentials(), default);
 
-        Assert.DoesNotContain("<html", response.Text, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(200, response.StatusCode);
+        using (var doc = JsonDocument.Parse(response.Body))
+        {
+            Assert.Equal(JsonValueKind.Array, doc.RootElement.GetProperty("policyGenerations").ValueKind);
+        }
+
         var recorded = Assert.Single(_fixture.StandIn.RecordedEvents, e => e.EventSource == "access-analyzer.amazonaws.com");
         Assert.Equal("ListPolicyGenerations", recorded.EventName);
         Assert.True(recorded.ReadOnly);
