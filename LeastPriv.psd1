@@ -14,6 +14,10 @@
     CmdletsToExport      = @(
         'Get-LPCloudTrailEvent'
         'ConvertTo-LPPolicy'
+        'Merge-LPPolicy'
+        'Compare-LPPolicy'
+        'Test-LPPolicy'
+        'Export-LPPolicy'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()
