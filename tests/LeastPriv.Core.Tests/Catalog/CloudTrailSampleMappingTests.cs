@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json;
 using LeastPriv.Core.Catalog;
+using LeastPriv.Core.Tests.CloudTrail;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -8,7 +9,7 @@ namespace LeastPriv.Core.Tests.Catalog;
 
 /// <summary>
 /// Runs every distinct (eventSource, eventName) found in the third-party CloudTrail samples in
-/// <c>../shared/cloudtrail-samples</c> through the mapper. The records are parsed here with
+/// <c>../shared/cloudtrail-samples</c> (or <c>LEASTPRIV_CLOUDTRAIL_SAMPLES</c>) through the mapper. The records are parsed here with
 /// System.Text.Json on purpose: this checks the mapping, not the project's readers.
 /// </summary>
 public sealed class CloudTrailSampleMappingTests
@@ -188,15 +189,5 @@ public sealed class CloudTrailSampleMappingTests
         }
     }
 
-    private static string SamplesFolder()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "LeastPriv.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        Assert.NotNull(dir);
-        return Path.GetFullPath(Path.Combine(dir!.FullName, "..", "shared", "cloudtrail-samples"));
-    }
+    private static string SamplesFolder() => CloudTrailTestKit.SharedSamples;
 }
