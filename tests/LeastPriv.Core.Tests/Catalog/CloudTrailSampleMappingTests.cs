@@ -38,6 +38,9 @@ public sealed class CloudTrailSampleMappingTests
         [("s3.amazonaws.com", "GetBucketNotification")] = "s3:GetBucketNotification",
         [("s3.amazonaws.com", "GetBucketLocation")] = "s3:GetBucketLocation",
         [("s3.amazonaws.com", "ListBuckets")] = "s3:ListAllMyBuckets",
+        [("s3.amazonaws.com", "GetBucketRequestPayment")] = "s3:GetBucketRequestPayment",
+        // CloudTrail names GetBucketAccelerateConfiguration without "Bucket"; the action has no "Bucket" either.
+        [("s3.amazonaws.com", "GetAccelerateConfiguration")] = "s3:GetAccelerateConfiguration",
         [("s3.amazonaws.com", "HeadBucket")] = "s3:ListBucket",
         [("sts.amazonaws.com", "AssumeRole")] = "sts:AssumeRole",
         [("iam.amazonaws.com", "AddUserToGroup")] = "iam:AddUserToGroup",
@@ -49,6 +52,13 @@ public sealed class CloudTrailSampleMappingTests
         [("ec2.amazonaws.com", "TerminateInstances")] = "ec2:TerminateInstances",
         [("ec2.amazonaws.com", "DescribeInstances")] = "ec2:DescribeInstances",
         [("ec2.amazonaws.com", "CreateSecurityGroup")] = "ec2:CreateSecurityGroup",
+        [("ec2.amazonaws.com", "DescribeNatGateways")] = "ec2:DescribeNatGateways",
+        [("ec2.amazonaws.com", "DescribeInstanceStatus")] = "ec2:DescribeInstanceStatus",
+        // Classic (apiVersion 2012-06-01) and v2 (2015-12-01) load balancers share the elasticloadbalancing prefix.
+        [("elasticloadbalancing.amazonaws.com", "DescribeLoadBalancers")] = "elasticloadbalancing:DescribeLoadBalancers",
+        [("elasticloadbalancing.amazonaws.com", "DescribeTargetHealth")] = "elasticloadbalancing:DescribeTargetHealth",
+        [("ssm.amazonaws.com", "SendCommand")] = "ssm:SendCommand",
+        [("xray.amazonaws.com", "GetSamplingRules")] = "xray:GetSamplingRules",
         [("es.amazonaws.com", "ListDomainNames")] = "es:ListDomainNames",
         [("autoscaling.amazonaws.com", "DescribeLaunchConfigurations")] = "autoscaling:DescribeLaunchConfigurations",
         [("apigateway.amazonaws.com", "GetResource")] = "apigateway:GET",
