@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json;
 using LeastPriv.Core.Catalog;
+using LeastPriv.Core.Tests.CloudTrail;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -8,7 +9,7 @@ namespace LeastPriv.Core.Tests.Catalog;
 
 /// <summary>
 /// Runs every distinct (eventSource, eventName) found in the third-party CloudTrail samples in
-/// <c>../shared/cloudtrail-samples</c> through the mapper. The records are parsed here with
+/// <c>../shared/cloudtrail-samples</c> (or <c>LEASTPRIV_CLOUDTRAIL_SAMPLES</c>) through the mapper. The records are parsed here with
 /// System.Text.Json on purpose: this checks the mapping, not the project's readers.
 /// </summary>
 public sealed class CloudTrailSampleMappingTests
@@ -37,6 +38,9 @@ public sealed class CloudTrailSampleMappingTests
         [("s3.amazonaws.com", "GetBucketNotification")] = "s3:GetBucketNotification",
         [("s3.amazonaws.com", "GetBucketLocation")] = "s3:GetBucketLocation",
         [("s3.amazonaws.com", "ListBuckets")] = "s3:ListAllMyBuckets",
+        [("s3.amazonaws.com", "GetBucketRequestPayment")] = "s3:GetBucketRequestPayment",
+        // CloudTrail names GetBucketAccelerateConfiguration without "Bucket"; the action has no "Bucket" either.
+        [("s3.amazonaws.com", "GetAccelerateConfiguration")] = "s3:GetAccelerateConfiguration",
         [("s3.amazonaws.com", "HeadBucket")] = "s3:ListBucket",
         [("sts.amazonaws.com", "AssumeRole")] = "sts:AssumeRole",
         [("iam.amazonaws.com", "AddUserToGroup")] = "iam:AddUserToGroup",
@@ -48,6 +52,13 @@ public sealed class CloudTrailSampleMappingTests
         [("ec2.amazonaws.com", "TerminateInstances")] = "ec2:TerminateInstances",
         [("ec2.amazonaws.com", "DescribeInstances")] = "ec2:DescribeInstances",
         [("ec2.amazonaws.com", "CreateSecurityGroup")] = "ec2:CreateSecurityGroup",
+        [("ec2.amazonaws.com", "DescribeNatGateways")] = "ec2:DescribeNatGateways",
+        [("ec2.amazonaws.com", "DescribeInstanceStatus")] = "ec2:DescribeInstanceStatus",
+        // Classic (apiVersion 2012-06-01) and v2 (2015-12-01) load balancers share the elasticloadbalancing prefix.
+        [("elasticloadbalancing.amazonaws.com", "DescribeLoadBalancers")] = "elasticloadbalancing:DescribeLoadBalancers",
+        [("elasticloadbalancing.amazonaws.com", "DescribeTargetHealth")] = "elasticloadbalancing:DescribeTargetHealth",
+        [("ssm.amazonaws.com", "SendCommand")] = "ssm:SendCommand",
+        [("xray.amazonaws.com", "GetSamplingRules")] = "xray:GetSamplingRules",
         [("es.amazonaws.com", "ListDomainNames")] = "es:ListDomainNames",
         [("autoscaling.amazonaws.com", "DescribeLaunchConfigurations")] = "autoscaling:DescribeLaunchConfigurations",
         [("apigateway.amazonaws.com", "GetResource")] = "apigateway:GET",
@@ -188,15 +199,5 @@ public sealed class CloudTrailSampleMappingTests
         }
     }
 
-    private static string SamplesFolder()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "LeastPriv.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        Assert.NotNull(dir);
-        return Path.GetFullPath(Path.Combine(dir!.FullName, "..", "shared", "cloudtrail-samples"));
-    }
+    private static string SamplesFolder() => CloudTrailTestKit.SharedSamples;
 }

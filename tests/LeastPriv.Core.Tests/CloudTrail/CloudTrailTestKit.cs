@@ -21,7 +21,23 @@ internal static class CloudTrailTestKit
 
     public static string RepoRoot => Root.Value;
 
-    public static string SharedSamples => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "cloudtrail-samples"));
+    /// <summary>Name of the environment variable that points the sample tests at another copy of the samples.</summary>
+    public const string SamplesVariable = "LEASTPRIV_CLOUDTRAIL_SAMPLES";
+
+    /// <summary>
+    /// The third-party CloudTrail samples: <c>LEASTPRIV_CLOUDTRAIL_SAMPLES</c> when set (a copy kept
+    /// anywhere, in the layout SOURCES.md gives), else <c>&lt;repo&gt;/../shared/cloudtrail-samples</c>.
+    /// </summary>
+    public static string SharedSamples
+    {
+        get
+        {
+            var overridden = Environment.GetEnvironmentVariable(SamplesVariable);
+            return string.IsNullOrWhiteSpace(overridden)
+                ? Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "cloudtrail-samples"))
+                : Path.GetFullPath(overridden);
+        }
+    }
 
     public static string Fixture(string name) => Path.Combine(RepoRoot, "tests", "LeastPriv.Core.Tests", "Fixtures", "CloudTrail", name);
 

@@ -5,7 +5,7 @@ using static LeastPriv.Core.Tests.CloudTrail.CloudTrailTestKit;
 namespace LeastPriv.Core.Tests.CloudTrail;
 
 /// <summary>
-/// Third-party CloudTrail files kept beside the repository (../shared/cloudtrail-samples, see its
+/// Third-party CloudTrail files kept beside the repository (../shared/cloudtrail-samples or LEASTPRIV_CLOUDTRAIL_SAMPLES, see its
 /// SOURCES.md for where each comes from). Counts are the ones SOURCES.md states.
 /// </summary>
 public sealed class SharedCloudTrailSampleTests
