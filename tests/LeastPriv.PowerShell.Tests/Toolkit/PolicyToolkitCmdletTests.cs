@@ -160,6 +160,30 @@ public sealed class PolicyToolkitCmdletTests : IDisposable
         Assert.DoesNotContain(rows, r => r.Item2 == "=>");
     }
 
+    [Fact]
+    public void GeneratedPolicies_FromTheExampleLogs_LintCleanAndMergeWithoutWidening()
+    {
+        var logs = Path.Combine(RepoPaths.Root, "examples", "logs");
+
+        var run = _ps.Run("""
+            $any = ConvertTo-LPPolicy -Path $logs -UserName app-orders -WarningAction SilentlyContinue
+            $observed = ConvertTo-LPPolicy -Path $logs -UserName app-orders -ResourceScope Observed -WarningAction SilentlyContinue
+            $merged = $observed, $any | Merge-LPPolicy
+            , @($observed | Test-LPPolicy | Where-Object Severity -eq 'Error')
+            , @(Compare-LPPolicy -Reference $any -Difference $merged)
+            , @(Compare-LPPolicy -Reference $observed -Difference $merged | Where-Object SideIndicator -eq '<=')
+            $merged.Actions.Count
+            """, new() { ["logs"] = logs }).ThrowIfFailed();
+
+        Assert.Equal(4, run.Output.Count);
+        Assert.True((int)run.Output[3].BaseObject > 10, "the example workload uses more than ten actions");
+        // The observed-resource policy names real ARNs of the right types for every action.
+        Assert.Empty((object[])run.Output[0].BaseObject);
+        // Every observed grant sits under the Resource "*" one, so the merge is exactly the wider policy.
+        Assert.Empty((object[])run.Output[1].BaseObject);
+        Assert.Empty((object[])run.Output[2].BaseObject);
+    }
+
     private static ErrorRecord SingleError(PSRun run) =>
         Assert.Single(run.Errors.Concat(run.TerminatingError is null ? Array.Empty<ErrorRecord>() : new[] { run.TerminatingError }));
 }
