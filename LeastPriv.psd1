@@ -14,6 +14,14 @@
     CmdletsToExport      = @(
         'Get-LPCloudTrailEvent'
         'ConvertTo-LPPolicy'
+        'Merge-LPPolicy'
+        'Compare-LPPolicy'
+        'Export-LPPolicy'
+        'Test-LPPolicy'
+        'New-LPDiscoveryUser'
+        'New-LPDiscoveryRole'
+        'Get-LPDiscoverySession'
+        'Remove-LPDiscoveryResources'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()
