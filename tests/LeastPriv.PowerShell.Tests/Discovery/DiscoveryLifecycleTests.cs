@@ -55,6 +55,18 @@ public sealed class DiscoveryLifecycleTests : IClassFixture<DiscoveryStandInFixt
         Assert.Contains("UserPolicyAttachment:Deleted", actions);
         Assert.Contains("User:Deleted", actions);
         await AssertUserGoneAsync(name);
+        using (var oldKey = new LeastPriv.Emulator.Testing.AwsCli(_fx.StandIn.Endpoint, (string)user.Properties["AccessKeyId"].Value, secret))
+        {
+            Assert.False((await oldKey.RunAsync("sts", "get-caller-identity")).Succeeded, "the deleted key still authenticates");
+        }
+
+        using (var cli = _fx.OperatorCli())
+        {
+            var entities = await cli.RunAsync("iam", "list-entities-for-policy", "--policy-arn", "arn:aws:iam::aws:policy/AdministratorAccess");
+            Assert.True(entities.Succeeded, entities.ToString());
+            Assert.DoesNotContain(name, entities.StandardOutput, StringComparison.Ordinal);
+        }
+
         var session = ps.Run("Get-LPDiscoverySession -SessionId $u.SessionId -Refresh @aws", Vars()).ThrowIfFailed();
         Assert.Equal("Removed", session.Output.Single().Properties["State"].Value);
         Assert.Equal(0, session.Output.Single().Properties["RemainingCount"].Value);
@@ -101,12 +113,10 @@ public sealed class DiscoveryLifecycleTests : IClassFixture<DiscoveryStandInFixt
         var name = "lp-e2e-killed-" + Guid.NewGuid().ToString("N")[..6];
         var stray = "lp-e2e-stray-" + Guid.NewGuid().ToString("N")[..6];
         using var cli = _fx.OperatorCli();
-        foreach (var user in new[] { name, stray })
-        {
-            await MustAsync(cli, "iam", "create-user", "--user-name", user, "--tags", $"Key=leastpriv:session,Value={id}");
-            await MustAsync(cli, "iam", "attach-user-policy", "--user-name", user, "--policy-arn", "arn:aws:iam::aws:policy/ReadOnlyAccess");
-            await MustAsync(cli, "iam", "create-access-key", "--user-name", user);
-        }
+        await MustAsync(cli, "iam", "create-user", "--user-name", name, "--tags", $"Key=leastpriv:session,Value={id}");
+        await MustAsync(cli, "iam", "attach-user-policy", "--user-name", name, "--policy-arn", "arn:aws:iam::aws:policy/ReadOnlyAccess");
+        await MustAsync(cli, "iam", "create-access-key", "--user-name", name);
+        await MustAsync(cli, "iam", "create-user", "--user-name", stray, "--tags", $"Key=leastpriv:session,Value={id}");
 
         Directory.CreateDirectory(_fx.SessionsDirectory);
         File.WriteAllText(Path.Combine(_fx.SessionsDirectory, id + ".json"), $$"""
@@ -133,6 +143,27 @@ public sealed class DiscoveryLifecycleTests : IClassFixture<DiscoveryStandInFixt
         await AssertUserGoneAsync(stray);
         using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(_fx.SessionsDirectory, id + ".json")));
         Assert.Equal("Removed", manifest.RootElement.GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task NewLPDiscoveryRole_DefaultTrust_CallerCanAssumeIt_AndRemoveDeletesIt()
+    {
+        using var ps = PowerShellSession.Open();
+        var name = "lp-e2e-role-" + Guid.NewGuid().ToString("N")[..6];
+
+        var created = ps.Run("$r = New-LPDiscoveryRole -RoleName $name @aws; $r", Vars(("name", name))).ThrowIfFailed();
+
+        var role = created.Output.Single();
+        Assert.Equal(_fx.StandIn.Operator.Arn, role.Properties["TrustPrincipal"].Value);
+        using var cli = _fx.OperatorCli();
+        var assumed = await cli.RunAsync("sts", "assume-role", "--role-arn", (string)role.Properties["Arn"].Value, "--role-session-name", "e2e");
+        Assert.True(assumed.Succeeded, assumed.ToString());
+
+        var removed = ps.Run("$r | Remove-LPDiscoveryResources -Force @aws", Vars()).ThrowIfFailed();
+
+        Assert.Contains(removed.Output, o => o.Properties["ResourceType"].Value.ToString() == "Role" && o.Properties["Action"].Value.ToString() == "Deleted");
+        var get = await cli.RunAsync("iam", "get-role", "--role-name", name);
+        Assert.Contains("NoSuchEntity", get.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -187,8 +218,6 @@ public sealed class DiscoveryLifecycleTests : IClassFixture<DiscoveryStandInFixt
         var get = await cli.RunAsync("iam", "get-user", "--user-name", name);
         Assert.False(get.Succeeded, $"user {name} still exists: {get}");
         Assert.Contains("NoSuchEntity", get.StandardError, StringComparison.Ordinal);
-        var keys = await cli.RunAsync("iam", "list-access-keys", "--user-name", name);
-        Assert.False(keys.Succeeded && keys.Json.GetProperty("AccessKeyMetadata").GetArrayLength() > 0, $"keys of {name} remain: {keys}");
     }
 
     private static async Task MustAsync(LeastPriv.Emulator.Testing.AwsCli cli, params string[] args)
