@@ -153,6 +153,40 @@ public sealed class KnobTests : IClassFixture<StandInFixture>
         Assert.Contains(400, codes);
     }
 
+    [Fact]
+    public async Task PeriodicDelivery_CallRightAfterStartLogging_IsDeliveredDespiteAnUnanswerableRegion()
+    {
+        await using var layer = await LayerAsync(o => o.DeliveryInterval = TimeSpan.FromMilliseconds(200));
+        using var client = new MotoClient(layer.Endpoint);
+        var op = layer.Operator.ToAwsCredentials();
+        var bucket = "lp-periodic-" + Guid.NewGuid().ToString("N")[..8];
+        var trail = "periodic-" + Guid.NewGuid().ToString("N")[..8];
+        const string target = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.";
+        Assert.True((await client.SendAsync("s3", "us-east-1", "PUT", "/" + bucket, null, null, null, op, default)).IsSuccess);
+        Assert.True((await client.JsonAsync("cloudtrail", "us-east-1", target + "CreateTrail", $$"""{"Name":"{{trail}}","S3BucketName":"{{bucket}}"}""", op, default)).IsSuccess);
+        Assert.True((await client.JsonAsync("cloudtrail", "us-east-1", target + "StartLogging", $$"""{"Name":"{{trail}}"}""", op, default)).IsSuccess);
+
+        // Signed for a Region moto has no CloudTrail for: must not hold up delivery of the rest.
+        await client.QueryAsync("sts", "xx-nowhere-1", "GetCallerIdentity", "2011-06-15", [], op, default);
+        var marker = "after-start-" + Guid.NewGuid().ToString("N")[..8];
+        Assert.True((await client.SendAsync("s3", "us-east-1", "PUT", "/" + marker, null, null, null, op, default)).IsSuccess);
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        IReadOnlyList<LogFileContent> files = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            files = await layer.ReadLogFilesAsync(bucket);
+            if (files.SelectMany(f => f.Records).Any(r => r.GetRawText().Contains(marker, StringComparison.Ordinal)))
+            {
+                break;
+            }
+
+            await Task.Delay(300);
+        }
+
+        Assert.Contains(files.SelectMany(f => f.Records), r => r.GetProperty("eventName").GetString() == "CreateBucket" && r.GetRawText().Contains(marker, StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("""{"LookupAttributes":[{"AttributeKey":"EventName","AttributeValue":"a"},{"AttributeKey":"EventName","AttributeValue":"b"}]}""", "InvalidLookupAttributesException")]
     [InlineData("""{"LookupAttributes":[{"AttributeKey":"Colour","AttributeValue":"a"}]}""", "InvalidLookupAttributesException")]
@@ -172,13 +206,18 @@ public sealed class KnobTests : IClassFixture<StandInFixture>
     }
 
     [Fact]
-    public async Task AccessAnalyzerCall_IsRoutedAwayFromMotoAndRecorded()
+    public async Task AccessAnalyzerCall_IsServedByTheAccessAnalyzerEmulatorAndRecorded()
     {
         using var client = new MotoClient(_fixture.StandIn.Endpoint);
 
         var response = await client.SendAsync("access-analyzer", "us-east-1", "GET", "/policy/generation", null, null, null, _fixture.StandIn.Operator.ToAwsCredentials(), default);
 
-        Assert.DoesNotContain("<html", response.Text, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(200, response.StatusCode);
+        using (var doc = JsonDocument.Parse(response.Body))
+        {
+            Assert.Equal(JsonValueKind.Array, doc.RootElement.GetProperty("policyGenerations").ValueKind);
+        }
+
         var recorded = Assert.Single(_fixture.StandIn.RecordedEvents, e => e.EventSource == "access-analyzer.amazonaws.com");
         Assert.Equal("ListPolicyGenerations", recorded.EventName);
         Assert.True(recorded.ReadOnly);

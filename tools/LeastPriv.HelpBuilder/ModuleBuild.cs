@@ -22,6 +22,12 @@ internal sealed class ModuleBuildOptions
     public string CmdletAssemblyName { get; init; } = "LeastPriv.dll";
 
     public string Culture { get; init; } = "en-US";
+
+    /// <summary>The cmdlet project's build output; null when the module is already staged.</summary>
+    public string? SourceBin { get; init; }
+
+    /// <summary>psm1 and format files copied next to the manifest.</summary>
+    public IReadOnlyList<string> RootFiles { get; init; } = [];
 }
 
 /// <summary>Checks the help against the cmdlets, writes the MAML help and the stamped manifest.</summary>
@@ -30,6 +36,12 @@ internal static class ModuleBuild
     public static List<string> Run(ModuleBuildOptions options, TextWriter log)
     {
         var errors = new List<string>();
+        if (options.SourceBin is not null)
+        {
+            var changed = ModuleStager.Stage(options.SourceBin, options.RootFiles, options.ModuleDirectory);
+            log.WriteLine($"LeastPriv {options.Version}: {changed} staged file(s) updated");
+        }
+
         var binDirectory = Path.Combine(options.ModuleDirectory, "bin");
         var assemblyPath = Path.Combine(binDirectory, options.CmdletAssemblyName);
         if (!File.Exists(assemblyPath))

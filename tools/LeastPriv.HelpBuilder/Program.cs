@@ -2,6 +2,7 @@ using LeastPriv.HelpBuilder;
 
 // Usage: LeastPriv.HelpBuilder --module-dir <out/LeastPriv/ver> --manifest <LeastPriv.psd1>
 //                              --docs <docs/en-US> --version <ver>
+//                              [--source-bin <build output> --root-files <psm1;ps1xml>]
 // Errors are printed in MSBuild's canonical form so the build lists each one.
 var arguments = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 for (var i = 0; i + 1 < args.Length; i += 2)
@@ -26,6 +27,10 @@ var options = new ModuleBuildOptions
     ManifestTemplate = Path.GetFullPath(Required("manifest")),
     DocsDirectory = Path.GetFullPath(Required("docs")),
     Version = Required("version"),
+    SourceBin = arguments.TryGetValue("source-bin", out var sourceBin) ? Path.GetFullPath(sourceBin) : null,
+    RootFiles = arguments.TryGetValue("root-files", out var rootFiles)
+        ? [.. rootFiles.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(Path.GetFullPath)]
+        : [],
 };
 
 var errors = ModuleBuild.Run(options, Console.Out);

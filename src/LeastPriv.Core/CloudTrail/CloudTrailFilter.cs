@@ -125,13 +125,15 @@ public sealed class CloudTrailFilter
                 return false;
             }
 
-            if (_userNames is not null && !MatchesUserName(r.Identity))
-            {
-                return false;
-            }
-
-            return _principal is null || MatchesPrincipal(r.Identity);
+            return MatchesIdentity(r.Identity);
         }
+
+        /// <summary>True when the filter says anything about the caller.</summary>
+        public bool HasIdentityCriteria => _userNames is not null || _principal is not null;
+
+        /// <summary>The caller criteria alone: lets the parser drop other principals' records before reading the rest of them.</summary>
+        public bool MatchesIdentity(UserIdentity identity) =>
+            (_userNames is null || MatchesUserName(identity)) && (_principal is null || MatchesPrincipal(identity));
 
         private bool MatchesUserName(UserIdentity id)
         {

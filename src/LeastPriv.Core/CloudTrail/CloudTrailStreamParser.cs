@@ -89,6 +89,9 @@ internal sealed class CloudTrailStreamParser : IDisposable
     private enum RecordParse
     {
         Complete,
+
+        /// <summary>A record of a caller the filter excludes, passed over without being materialised.</summary>
+        Rejected,
         NeedMore,
         ContainerDetected,
     }
@@ -407,7 +410,13 @@ internal sealed class CloudTrailStreamParser : IDisposable
     private RecordParse ParseAndDeliver(ref Utf8JsonReader reader, bool allowContainer)
     {
         var ranges = default(RecordRanges);
-        var result = ParseRecord(ref reader, allowContainer, ref ranges, out var record);
+        var result = ParseRecord(ref reader, allowContainer, earlyReject: true, ref ranges, out var record);
+        if (result == RecordParse.Rejected)
+        {
+            _outcome.RecordsRead++;
+            return RecordParse.Complete;
+        }
+
         if (result != RecordParse.Complete)
         {
             return result;
@@ -462,13 +471,14 @@ internal sealed class CloudTrailStreamParser : IDisposable
     /// caller rewinds and retries with more data). <paramref name="record"/> is null when the
     /// object is not a CloudTrail record.
     /// </summary>
-    private RecordParse ParseRecord(ref Utf8JsonReader reader, bool allowContainer, ref RecordRanges ranges, out CloudTrailRecord? record)
+    private RecordParse ParseRecord(ref Utf8JsonReader reader, bool allowContainer, bool earlyReject, ref RecordRanges ranges, out CloudTrailRecord? record)
     {
         record = null;
         ranges.RecordStart = (int)reader.TokenStartIndex;
         var rec = new CloudTrailRecord();
         CloudTrailRecord? inner = null;
         LookupFields lookup = default;
+        var rejected = false;
         while (true)
         {
             if (!reader.Read())
@@ -487,6 +497,17 @@ internal sealed class CloudTrailStreamParser : IDisposable
                 return RecordParse.NeedMore;
             }
 
+            if (rejected && field != Field.Container)
+            {
+                // Another principal's record: only walk past the rest of it.
+                if (!reader.TrySkip())
+                {
+                    return RecordParse.NeedMore;
+                }
+
+                continue;
+            }
+
             var token = reader.TokenType;
             var isContainerValue = token is JsonTokenType.StartObject or JsonTokenType.StartArray;
             switch (field)
@@ -497,6 +518,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
                         return RecordParse.NeedMore;
                     }
 
+                    rejected = earlyReject && _filter.HasIdentityCriteria && !_filter.MatchesIdentity(rec.Identity);
                     continue;
                 case Field.Resources when token == JsonTokenType.StartArray:
                     if (!ParseResources(ref reader, rec))
@@ -561,7 +583,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
                     rec.AwsRegion = Str(ref reader);
                     break;
                 case Field.SourceIpAddress:
-                    rec.SourceIpAddress = Str(ref reader);
+                    rec.SourceIpAddress = Unique(ref reader);
                     break;
                 case Field.UserAgent:
                     rec.UserAgent = Str(ref reader);
@@ -570,7 +592,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
                     rec.ErrorCode = Str(ref reader);
                     break;
                 case Field.ErrorMessage:
-                    rec.ErrorMessage = Str(ref reader);
+                    rec.ErrorMessage = Unique(ref reader);
                     break;
                 case Field.RequestId:
                     rec.RequestId = Unique(ref reader);
@@ -612,7 +634,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
                     lookup.Username = Str(ref reader);
                     break;
                 case Field.LookupAccessKeyId:
-                    lookup.AccessKeyId = Str(ref reader);
+                    lookup.AccessKeyId = Unique(ref reader);
                     break;
                 case Field.LookupEventId:
                     lookup.EventId = Unique(ref reader);
@@ -621,6 +643,11 @@ internal sealed class CloudTrailStreamParser : IDisposable
                     lookup.ReadOnly = Bool(ref reader);
                     break;
             }
+        }
+
+        if (rejected)
+        {
+            return RecordParse.Rejected;
         }
 
         if (inner is not null)
@@ -655,7 +682,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
             }
 
             var ranges = default(RecordRanges);
-            ParseRecord(ref reader, allowContainer: false, ref ranges, out var record);
+            ParseRecord(ref reader, allowContainer: false, earlyReject: false, ref ranges, out var record);
             if (record is null)
             {
                 return null;
@@ -751,7 +778,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
                     identity.Type = Str(ref reader);
                     break;
                 case IdField.PrincipalId:
-                    identity.PrincipalId = Str(ref reader);
+                    identity.PrincipalId = Unique(ref reader);
                     break;
                 case IdField.Arn:
                     identity.Arn = Str(ref reader);
@@ -760,7 +787,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
                     identity.AccountId = Str(ref reader);
                     break;
                 case IdField.AccessKeyId:
-                    identity.AccessKeyId = Str(ref reader);
+                    identity.AccessKeyId = Unique(ref reader);
                     break;
                 case IdField.UserName:
                     identity.UserName = Str(ref reader);
@@ -942,7 +969,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
                 switch (which)
                 {
                     case 1:
-                        arn = Str(ref reader);
+                        arn = Unique(ref reader);
                         break;
                     case 2:
                         account = Str(ref reader);
@@ -951,7 +978,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
                         type = Str(ref reader);
                         break;
                     case 4:
-                        arnPrefix = Str(ref reader);
+                        arnPrefix = Unique(ref reader);
                         break;
                 }
             }
@@ -978,7 +1005,10 @@ internal sealed class CloudTrailStreamParser : IDisposable
         }
     }
 
-    /// <summary>A value that is different on every record (ids): not worth caching.</summary>
+    /// <summary>
+    /// A value with too many distinct values to be worth caching (ids, session principals,
+    /// temporary keys, IP addresses, object ARNs): caching them would only churn the cache.
+    /// </summary>
     private static string? Unique(ref Utf8JsonReader reader) =>
         reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
 

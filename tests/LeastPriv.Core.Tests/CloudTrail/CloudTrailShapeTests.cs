@@ -205,4 +205,27 @@ public sealed class CloudTrailShapeTests
         Assert.Equal("GetObject", r.EventName);
         Assert.Equal("café", r.Identity.UserName);
     }
+
+    [Fact]
+    public void ReadStream_LookupPageWithNextTokenFirst_ReadsTheEvents()
+    {
+        var page = System.Text.Json.JsonDocument.Parse(FixtureBytes("lookup-events-cli.json")).RootElement;
+        var json = "{\"NextToken\":\"abc\",\"Events\":" + page.GetProperty("Events").GetRawText() + "}";
+
+        var (records, _, reporter) = ReadBytes(Encoding.UTF8.GetBytes(json));
+
+        Assert.Empty(reporter.Errors);
+        Assert.Equal(5, records.Count);
+    }
+
+    [Fact]
+    public void ReadStream_ConcatenatedContainers_ReadsThemAll()
+    {
+        var one = Encoding.UTF8.GetString(FixtureBytes("s3-delivery-pretty.json"));
+
+        var (records, _, reporter) = ReadBytes(Encoding.UTF8.GetBytes(one + one + "[]\n"));
+
+        Assert.Empty(reporter.Errors);
+        Assert.Equal(6, records.Count);
+    }
 }

@@ -46,7 +46,7 @@ public sealed class LayerDeliveredLogsTests(StandInFixture fixture) : IClassFixt
             ["startTime"] = startTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
         });
 
-        var (code, output, error) = await host.CliAsAsync(standIn.Operator.AccessKeyId, standIn.Operator.SecretAccessKey,
+        var (code, output, error) = await host.CliWithSecretAsync(standIn.Operator.AccessKeyId, standIn.Operator.SecretAccessKey,
             "start-policy-generation", "--policy-generation-details", "principalArn=" + userArn, "--cloud-trail-details", details);
         Assert.True(code == 0, error);
         var jobId = JsonDocument.Parse(output).RootElement.GetProperty("jobId").GetString()!;
@@ -54,7 +54,7 @@ public sealed class LayerDeliveredLogsTests(StandInFixture fixture) : IClassFixt
         var deadline = DateTime.UtcNow.AddSeconds(60);
         do
         {
-            var (getCode, got, getError) = await host.CliAsAsync(standIn.Operator.AccessKeyId, standIn.Operator.SecretAccessKey, "get-generated-policy", "--job-id", jobId);
+            var (getCode, got, getError) = await host.CliWithSecretAsync(standIn.Operator.AccessKeyId, standIn.Operator.SecretAccessKey, "get-generated-policy", "--job-id", jobId);
             Assert.True(getCode == 0, getError);
             result = JsonDocument.Parse(got).RootElement.Clone();
         }

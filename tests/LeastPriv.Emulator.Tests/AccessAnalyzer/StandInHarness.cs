@@ -229,7 +229,7 @@ public sealed class AnalyzerHost(WebApplication app, AccessAnalyzerEmulator emul
     public Task<(int ExitCode, string Out, string Err)> CliAsAsync(string accessKey, params string[] args) =>
         StandInHarness.AwsAsync(Url, accessKey, ["accessanalyzer", .. args]);
 
-    public Task<(int ExitCode, string Out, string Err)> CliAsAsync(string accessKey, string secretKey, params string[] args) =>
+    public Task<(int ExitCode, string Out, string Err)> CliWithSecretAsync(string accessKey, string secretKey, params string[] args) =>
         StandInHarness.AwsAsync(Url, accessKey, secretKey, ["accessanalyzer", .. args]);
 
     public async ValueTask DisposeAsync()

@@ -33,12 +33,45 @@ public sealed class MotoServiceCalls(MotoClient moto)
         return Uri.UnescapeDataString(policy);
     }
 
+    /// <summary>
+    /// Role credentials from moto's AssumeRoleWithWebIdentity, signed with the service's credentials.
+    /// moto authorises it against the signer's policies only and does not read the role's trust
+    /// policy, which the caller must have checked.
+    /// </summary>
+    public async Task<AWSCredentials> AssumeRoleWithoutTrustCheckAsync(AWSCredentials signer, string roleArn, string sessionName, CancellationToken cancellationToken)
+    {
+        var response = await moto.QueryAsync(
+            "sts", "us-east-1", "AssumeRoleWithWebIdentity", "2011-06-15",
+            [new("RoleArn", roleArn), new("RoleSessionName", sessionName), new("WebIdentityToken", "access-analyzer.amazonaws.com"), new("DurationSeconds", "3600")],
+            signer, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccess)
+        {
+            throw XmlError(response);
+        }
+
+        var credentials = XDocument.Parse(response.Text).Descendants().FirstOrDefault(e => e.Name.LocalName == "Credentials")
+            ?? throw new MotoCallException("MalformedResponse", response.StatusCode, "AssumeRoleWithWebIdentity returned no Credentials.");
+        string Value(string name) => credentials.Elements().FirstOrDefault(e => e.Name.LocalName == name)?.Value
+            ?? throw new MotoCallException("MalformedResponse", response.StatusCode, "AssumeRoleWithWebIdentity returned no " + name + ".");
+        return new SessionAWSCredentials(Value("AccessKeyId"), Value("SecretAccessKey"), Value("SessionToken"));
+    }
+
     /// <summary>The trail's S3 bucket and key prefix (GetTrail).</summary>
     public async Task<(string Bucket, string? Prefix)> GetTrailAsync(AWSCredentials credentials, string trailArn, CancellationToken cancellationToken)
     {
         var region = trailArn.Split(':')[3];
         var body = JsonSerializer.Serialize(new Dictionary<string, string> { ["Name"] = trailArn });
-        var response = await moto.JsonAsync("cloudtrail", region, "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.GetTrail", body, credentials, cancellationToken).ConfigureAwait(false);
+        var headers = new Dictionary<string, string> { ["X-Amz-Target"] = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.GetTrail" };
+
+        // AWSSDK.Core's signer does not add the session token (the SDK pipeline does), so a role
+        // session's token is sent, and signed, explicitly.
+        var immutable = await credentials.GetCredentialsAsync().ConfigureAwait(false);
+        if (immutable.UseToken)
+        {
+            headers["X-Amz-Security-Token"] = immutable.Token;
+        }
+
+        var response = await moto.SendAsync("cloudtrail", region, "POST", "/", "application/x-amz-json-1.1", System.Text.Encoding.UTF8.GetBytes(body), headers, credentials, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
             throw JsonError(response);

@@ -126,9 +126,10 @@ public sealed class PolicyGenerationRunner(AccessAnalyzerEmulatorOptions options
         catch (AmazonServiceException ex) when ((int)ex.StatusCode >= 500)
         {
             // When moto enforces IAM it evaluates trust policies for AWS principals only and fails
-            // on a service principal. The trust was checked above, so the logs are read with the
-            // service's own credentials; the role's permission policy is then not applied.
-            return standIn.ServiceCredentials;
+            // on a service principal. The trust was checked above; moto's AssumeRoleWithWebIdentity
+            // skips its trust evaluation and still issues credentials bound to the role, so the
+            // role's own permission policies govern the reads as they do in AWS.
+            return await moto.AssumeRoleWithoutTrustCheckAsync(standIn.ServiceCredentials, job.AccessRole, "AccessAnalyzer-" + job.JobId[..8], token).ConfigureAwait(false);
         }
         catch (AmazonServiceException)
         {
@@ -152,7 +153,7 @@ public sealed class PolicyGenerationRunner(AccessAnalyzerEmulatorOptions options
         }
         catch (MotoCallException ex) when (ex.StatusCode is 401 or 403 || ex.Code.Contains("AccessDenied", StringComparison.Ordinal))
         {
-            throw new JobFailure(JobErrorCode.Authorization, $"The access role is not allowed to call cloudtrail:GetTrail on {trailArn}.");
+            throw new JobFailure(JobErrorCode.Authorization, $"The access role is not allowed to call cloudtrail:GetTrail on {trailArn}: {ex.Message}");
         }
     }
 

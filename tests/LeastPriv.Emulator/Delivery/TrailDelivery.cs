@@ -115,7 +115,10 @@ public sealed class TrailDelivery : IAsyncDisposable
                 return;
             }
 
-            var trails = await TrailsAsync(ready.Select(e => e.AwsRegion).Append("us-east-1").Distinct(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
+            // Trail configuration must be read after the newest event happened, or a trail that
+            // started logging just before it would look idle and the event would be lost.
+            var newest = ready.Max(e => e.EventTime);
+            var trails = await TrailsAsync(ready.Select(e => e.AwsRegion).Append("us-east-1").Distinct(StringComparer.Ordinal), newest, cancellationToken).ConfigureAwait(false);
             foreach (var trail in trails.Where(t => t.IsLogging))
             {
                 foreach (var group in ready.Where(trail.Wants).GroupBy(e => e.AwsRegion, StringComparer.Ordinal))
@@ -193,14 +196,30 @@ public sealed class TrailDelivery : IAsyncDisposable
         _services.Options.Log?.Invoke($"delivered {events.Count} record(s) to s3://{trail.BucketName}/{key}");
     }
 
-    private async Task<IReadOnlyList<TrailConfiguration>> TrailsAsync(IEnumerable<string> regions, CancellationToken cancellationToken)
+    /// <summary>Forgets the cached trail configuration (a trail call just changed it).</summary>
+    public void InvalidateTrails() => _trailCache.Clear();
+
+    private async Task<IReadOnlyList<TrailConfiguration>> TrailsAsync(IEnumerable<string> regions, DateTimeOffset notBefore, CancellationToken cancellationToken)
     {
         var byArn = new Dictionary<string, TrailConfiguration>(StringComparer.Ordinal);
         foreach (var region in regions)
         {
-            if (!_trailCache.TryGetValue(region, out var cached) || _services.Time.GetUtcNow() - cached.ReadAt > _services.Options.TrailCacheDuration)
+            if (!_trailCache.TryGetValue(region, out var cached) || cached.ReadAt <= notBefore || _services.Time.GetUtcNow() - cached.ReadAt > _services.Options.TrailCacheDuration)
             {
-                cached = (_services.Time.GetUtcNow(), await ReadTrailsAsync(region, cancellationToken).ConfigureAwait(false));
+                var readAt = _services.Time.GetUtcNow();
+                IReadOnlyList<TrailConfiguration> read;
+                try
+                {
+                    read = await ReadTrailsAsync(region, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is StandInException or HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException)
+                {
+                    // A Region moto cannot answer for (e.g. a made-up name a client signed with) has no trails.
+                    _services.Options.Log?.Invoke($"delivery: no trails read for {region}: {ex.Message}");
+                    read = [];
+                }
+
+                cached = (readAt, read);
                 _trailCache[region] = cached;
             }
 

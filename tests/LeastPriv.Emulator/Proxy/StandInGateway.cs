@@ -28,7 +28,7 @@ public sealed class StandInGateway : IAsyncDisposable
     private readonly MotoForwarder _forwarder;
     private readonly FaultInjector _faults;
     private readonly LookupEventsService _lookup;
-    private readonly Func<HttpContext, Task> _accessAnalyzer;
+    private readonly AccessAnalyzerRoute _accessAnalyzer;
 
     public StandInGateway(StandInServices services)
     {
@@ -38,7 +38,7 @@ public sealed class StandInGateway : IAsyncDisposable
         Recorder = new EventRecorder();
         Delivery = new TrailDelivery(services, Recorder);
         _lookup = new LookupEventsService(Recorder, services.Options, services.Time);
-        _accessAnalyzer = AccessAnalyzerRoute.Create(services);
+        _accessAnalyzer = new AccessAnalyzerRoute(services);
     }
 
     public EventRecorder Recorder { get; }
@@ -82,7 +82,9 @@ public sealed class StandInGateway : IAsyncDisposable
         }
         else if (call.Service == "access-analyzer")
         {
-            response = await CaptureAsync(context, _accessAnalyzer).ConfigureAwait(false);
+            // The body was read for recording; the routed service reads it again.
+            context.Request.Body = new MemoryStream(body, writable: false);
+            response = await CaptureAsync(context, _accessAnalyzer.HandleAsync).ConfigureAwait(false);
             routed = true;
         }
         else if (call.Service == "cloudtrail" && call.Operation == "LookupEvents")
@@ -104,6 +106,10 @@ public sealed class StandInGateway : IAsyncDisposable
         if (error is null)
         {
             LearnKeys(call, response);
+            if (call.Service == "cloudtrail" && call.Operation is "CreateTrail" or "UpdateTrail" or "StartLogging" or "StopLogging" or "PutEventSelectors" or "DeleteTrail")
+            {
+                Delivery.InvalidateTrails();
+            }
         }
 
         if (error is null || !AuthenticationFailures.Contains(error.Value.Code))
@@ -175,6 +181,7 @@ public sealed class StandInGateway : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Delivery.DisposeAsync().ConfigureAwait(false);
+        _accessAnalyzer.Dispose();
         _forwarder.Dispose();
     }
 }

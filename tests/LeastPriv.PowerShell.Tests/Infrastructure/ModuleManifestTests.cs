@@ -76,6 +76,22 @@ public sealed class ModuleManifestTests
     }
 
     [Fact]
+    public void GetModule_PrivateData_ShowsTheEmbeddedCatalogVersion()
+    {
+        using var ps = PowerShellSession.Open();
+
+        var shown = ps.Run("$m = Get-Module LeastPriv; $m.PrivateData.IamCatalog.DataVersion; $m.PrivateData.IamCatalog.DataDate")
+            .ThrowIfFailed().Objects.Cast<string>().ToList();
+        var context = AssemblyLoadContext.GetLoadContext(ModuleAssembly(ps, "LeastPriv"))!;
+        var catalogType = context.LoadFromAssemblyName(new System.Reflection.AssemblyName("LeastPriv.Core")).GetType("LeastPriv.Core.Catalog.IamCatalog", true)!;
+        var catalog = catalogType.GetProperty("Default")!.GetValue(null);
+        var version = (string)catalogType.GetProperty("DataVersion")!.GetValue(catalog)!;
+        var date = (DateTime)catalogType.GetProperty("DataDate")!.GetValue(catalog)!;
+
+        Assert.Equal([version, date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)], shown);
+    }
+
+    [Fact]
     public void StagedModule_Files_HoldModuleBinariesHelpAndNoSystemManagementAutomation()
     {
         _ = StagedModule.ManifestPath;

@@ -26,6 +26,26 @@ public sealed class ShellTests
     }
 
     [Fact]
+    public void Command_ModuleOutput_RendersWithTheModulesTableView()
+    {
+        // The columns the module's own view declares for LeastPriv.LPCloudTrailEvent; without
+        // the view, an object with this many properties would be shown as a list.
+        var format = System.Xml.Linq.XDocument.Load(Path.Combine(RepoPaths.ModuleDirectory, "LeastPriv.Format.ps1xml"));
+        var view = format.Descendants("View").First(v => v.Descendants("TypeName").Any(t => t.Value == "LeastPriv.LPCloudTrailEvent"));
+        var labels = view.Descendants("TableColumnHeader").Select(h => h.Element("Label")?.Value).ToList();
+        var logs = Path.Combine(RepoPaths.Root, "examples", "logs");
+
+        var result = ShellProcess.Run(["-NonInteractive", "-Command", $"Get-LPCloudTrailEvent -Path '{logs}'"]);
+
+        Assert.True(result.ExitCode == 0, result.StdErr);
+        var lines = result.StdOut.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).ToList();
+        Assert.NotEmpty(labels);
+        Assert.Equal(labels, lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Matches(@"^-+( +-+)+$", lines[1]);
+        Assert.True(lines.Count > 2, "no events were rendered");
+    }
+
+    [Fact]
     public void File_WithArguments_BindsNamedSwitchAndPositional()
     {
         var script = TempScript("""

@@ -11,6 +11,10 @@ namespace LeastPriv.Core.Policy.Lint;
 /// </summary>
 public static class PolicyRemoteValidation
 {
+    // Access Analyzer names object members with "value" path elements (rendered ="Statement" by the
+    // client) and condition keys with "key" elements (rendered .Key): both become .Name here.
+    private static readonly Regex ValueElement = new("\\.?=\"([^\"]*)\"", RegexOptions.CultureInvariant);
+
     private static readonly Regex StatementIndex = new(@"^Statement\[(\d+)\]", RegexOptions.CultureInvariant);
 
     public static async Task<IReadOnlyList<LPPolicyFinding>> ValidateAsync(IAccessAnalyzerApi api, PolicyDocument document, CancellationToken cancellationToken)
@@ -31,10 +35,14 @@ public static class PolicyRemoteValidation
         return findings.Select(f => Map(f, document)).ToList();
     }
 
+    /// <summary><c>="Statement"[0]="Action"[1]</c> or <c>Statement[0].Action[1]</c> -> <c>Statement[0].Action[1]</c>.</summary>
+    internal static string JsonPath(string location) =>
+        ValueElement.Replace(location, m => "." + m.Groups[1].Value).TrimStart('.');
+
     /// <summary>ERROR -> Error; SECURITY_WARNING and WARNING -> Warning; SUGGESTION -> Suggestion.</summary>
     public static LPPolicyFinding Map(AccessAnalyzerFinding finding, PolicyDocument document)
     {
-        var location = finding.Locations.FirstOrDefault()?.Path ?? string.Empty;
+        var location = JsonPath(finding.Locations.FirstOrDefault()?.Path ?? string.Empty);
         var statement = string.Empty;
         var match = StatementIndex.Match(location);
         if (match.Success && int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var index))

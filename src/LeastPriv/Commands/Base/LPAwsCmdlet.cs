@@ -15,6 +15,7 @@ public abstract class LPAwsCmdlet : LPCmdlet
 {
     private AwsContext? _context;
     private string? _contextKey;
+    private string? _currentDirectory;
 
     /// <summary>A profile in the shared credentials/config files (keys, SSO, assume-role, web identity, process).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -56,13 +57,24 @@ public abstract class LPAwsCmdlet : LPCmdlet
     public string? SessionToken { get; set; }
 
     /// <summary>
-    /// The AWS context of this invocation, resolved on first use and reused for every pipeline
-    /// object unless a pipeline-bound AWS parameter changes. A relative -ProfileLocation is taken
-    /// relative to the current PowerShell location, not the process directory.
+    /// Captures the current PowerShell file-system location on the pipeline thread, so a relative
+    /// -ProfileLocation means what the user sees, not the process directory. A derived cmdlet that
+    /// overrides this calls the base.
+    /// </summary>
+    protected override void BeginProcessing()
+    {
+        _currentDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+        base.BeginProcessing();
+    }
+
+    /// <summary>
+    /// The AWS context of this invocation, resolved on first use (from any thread, e.g. inside
+    /// <see cref="LPCmdlet.RunAsync"/>) and reused for every pipeline object unless a
+    /// pipeline-bound AWS parameter changes.
     /// </summary>
     protected AwsContext GetAwsContext(IEngineReporter reporter)
     {
-        var location = ProfileLocation is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ProfileLocation);
+        var location = ResolveProfileLocation();
         var key = string.Join("\n", ProfileName, location, Region, EndpointUrl, AccessKey, SecretKey, SessionToken);
         if (_context is not null && string.Equals(key, _contextKey, StringComparison.Ordinal))
         {
@@ -82,6 +94,22 @@ public abstract class LPAwsCmdlet : LPCmdlet
         _context = AwsContext.Resolve(options, reporter);
         _contextKey = key;
         return _context;
+    }
+
+    private string? ResolveProfileLocation()
+    {
+        if (ProfileLocation is null)
+        {
+            return null;
+        }
+
+        var path = ProfileLocation;
+        if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal) || path.StartsWith("~\\", StringComparison.Ordinal))
+        {
+            path = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) + path.Substring(1);
+        }
+
+        return Path.GetFullPath(Path.Combine(_currentDirectory ?? Environment.CurrentDirectory, path));
     }
 
     /// <summary>Completes -Region with the region names AWSSDK.Core knows.</summary>
