@@ -16,8 +16,6 @@
         'ConvertTo-LPPolicy'
         'Merge-LPPolicy'
         'Compare-LPPolicy'
-        'Merge-LPPolicy'
-        'Compare-LPPolicy'
         'Test-LPPolicy'
         'Export-LPPolicy'
         'New-LPDiscoveryUser'
