@@ -18,6 +18,10 @@
         'Compare-LPPolicy'
         'Test-LPPolicy'
         'Export-LPPolicy'
+        'New-LPDiscoveryUser'
+        'New-LPDiscoveryRole'
+        'Get-LPDiscoverySession'
+        'Remove-LPDiscoveryResources'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

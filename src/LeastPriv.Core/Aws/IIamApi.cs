@@ -60,6 +60,14 @@ public interface IIamApi
 
     Task<IReadOnlyList<IamAttachedPolicy>> ListAttachedRolePoliciesAsync(string roleName, string? pathPrefix = null, CancellationToken cancellationToken = default);
 
+    /// <summary>Every user under <paramref name="pathPrefix"/> (ListUsers; tags are not included, ask ListUserTags).</summary>
+    Task<IReadOnlyList<IamUser>> ListUsersAsync(string? pathPrefix = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Every role under <paramref name="pathPrefix"/> (ListRoles; tags are not included, ask ListRoleTags).</summary>
+    Task<IReadOnlyList<IamRole>> ListRolesAsync(string? pathPrefix = null, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<AwsTag>> ListRoleTagsAsync(string roleName, CancellationToken cancellationToken = default);
+
     Task<IamPolicy> CreatePolicyAsync(IamCreatePolicyRequest request, CancellationToken cancellationToken = default);
 
     Task DeletePolicyAsync(string policyArn, CancellationToken cancellationToken = default);

@@ -163,6 +163,27 @@ internal sealed class IamClient : IIamApi
             roleName,
             cancellationToken);
 
+    public Task<IReadOnlyList<IamUser>> ListUsersAsync(string? pathPrefix = null, CancellationToken cancellationToken = default)
+        => ListAsync(
+            () => new QueryRequestBuilder("ListUsers", ApiVersion).Add("PathPrefix", pathPrefix),
+            r => r.Members("Users").Select(ReadUser),
+            pathPrefix,
+            cancellationToken);
+
+    public Task<IReadOnlyList<IamRole>> ListRolesAsync(string? pathPrefix = null, CancellationToken cancellationToken = default)
+        => ListAsync(
+            () => new QueryRequestBuilder("ListRoles", ApiVersion).Add("PathPrefix", pathPrefix),
+            r => r.Members("Roles").Select(ReadRole),
+            pathPrefix,
+            cancellationToken);
+
+    public Task<IReadOnlyList<AwsTag>> ListRoleTagsAsync(string roleName, CancellationToken cancellationToken = default)
+        => ListAsync(
+            () => new QueryRequestBuilder("ListRoleTags", ApiVersion).Add("RoleName", roleName),
+            r => r.Members("Tags").Select(ReadTag),
+            roleName,
+            cancellationToken);
+
     public async Task<IamPolicy> CreatePolicyAsync(IamCreatePolicyRequest request, CancellationToken cancellationToken = default)
     {
         var q = new QueryRequestBuilder("CreatePolicy", ApiVersion)

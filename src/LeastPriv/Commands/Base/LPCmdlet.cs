@@ -80,6 +80,12 @@ public abstract class LPCmdlet : PSCmdlet
         }
     }
 
+    /// <summary>
+    /// The ShouldProcess decision the engine asks for before a mutation; a cmdlet with -Force
+    /// overrides it to skip the confirmation prompt (not -WhatIf).
+    /// </summary>
+    protected virtual bool ConfirmMutation(string target, string action) => ShouldProcess(target, action);
+
     /// <summary>Maps an engine error onto a PowerShell error record, once, for every cmdlet.</summary>
     public static ErrorRecord ToErrorRecord(LeastPrivException ex)
     {
@@ -136,7 +142,7 @@ public abstract class LPCmdlet : PSCmdlet
             {
                 try
                 {
-                    answer.SetResult(_cmdlet.ShouldProcess(target, action));
+                    answer.SetResult(_cmdlet.ConfirmMutation(target, action));
                 }
                 catch (Exception ex)
                 {

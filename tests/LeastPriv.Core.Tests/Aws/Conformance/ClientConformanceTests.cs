@@ -52,6 +52,9 @@ public sealed class ClientConformanceTests
         ["AttachRolePolicy"] = new(c => Done(c.AttachRolePolicyAsync("lp-role", PolicyArn))),
         ["DetachRolePolicy"] = new(c => Done(c.DetachRolePolicyAsync("lp-role", PolicyArn))),
         ["ListAttachedRolePolicies"] = new(async c => await c.ListAttachedRolePoliciesAsync("lp-role", "/"), "PolicyName", "PolicyArn"),
+        ["ListUsers"] = new(async c => await c.ListUsersAsync("/lp/"), "UserName", "UserId", "Arn", "Path"),
+        ["ListRoles"] = new(async c => await c.ListRolesAsync("/lp/"), "RoleName", "RoleId", "Arn", "Path"),
+        ["ListRoleTags"] = new(async c => await c.ListRoleTagsAsync("lp-role"), "Key", "Value"),
         ["CreatePolicy"] = new(async c => await c.CreatePolicyAsync(new IamCreatePolicyRequest { PolicyName = "lp-policy", PolicyDocument = Doc, Path = "/lp/", Description = "generated", Tags = Tags.ToList() }), "PolicyName", "PolicyId", "Arn", "DefaultVersionId", "Description", "Key"),
         ["DeletePolicy"] = new(c => Done(c.DeletePolicyAsync(PolicyArn))),
     };

@@ -1,0 +1,48 @@
+using System.Management.Automation;
+using LeastPriv.Commands.Base;
+using LeastPriv.Core.Discovery;
+
+namespace LeastPriv.Commands;
+
+/// <summary>Deletes everything a discovery session created, from its manifest and by tag sweep, one confirmation per resource.</summary>
+[Cmdlet(VerbsCommon.Remove, "LPDiscoveryResources", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(LPCleanupResult))]
+public sealed class RemoveLPDiscoveryResourcesCommand : LPAwsCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string[] SessionId { get; set; } = Array.Empty<string>();
+
+    /// <summary>Keep the trail, its bucket and the Access Analyzer service role.</summary>
+    [Parameter]
+    public SwitchParameter KeepTrail { get; set; }
+
+    /// <summary>Delete without asking for each resource (-WhatIf still only shows).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override bool ConfirmMutation(string target, string action)
+    {
+        if (Force.IsPresent && !MyInvocation.BoundParameters.ContainsKey("Confirm") && !MyInvocation.BoundParameters.ContainsKey("WhatIf"))
+        {
+            return true;
+        }
+
+        return ShouldProcess(target, action);
+    }
+
+    protected override void ProcessRecord()
+    {
+        RunAsync(async (reporter, ct) =>
+        {
+            var store = SessionStore.Default();
+            var manifests = SessionId.Select(id => store.Load(id)).ToList();
+            var iam = GetAwsContext(reporter).CreateIamClient();
+            var cleanup = new DiscoveryCleanup(iam, store, reporter);
+            foreach (var manifest in manifests)
+            {
+                await cleanup.RemoveAsync(manifest, new DiscoveryCleanupOptions { KeepTrail = KeepTrail.IsPresent }, Emit, ct).ConfigureAwait(false);
+            }
+        });
+    }
+}
