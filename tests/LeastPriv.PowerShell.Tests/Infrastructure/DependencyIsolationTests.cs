@@ -17,14 +17,11 @@ public sealed class DependencyIsolationTests
         $old = [System.Reflection.Assembly]::LoadFrom($OldSdk)
         $null = [Amazon.Runtime.AWSCredentials]
         Import-Module -Name $Manifest
-        # A cmdlet that resolves AWS credentials runs AWSSDK.Core code; a missing profile fails
-        # before any request is sent. Binding or type-load failures would surface here too.
-        $aws = @(Get-Command -Module LeastPriv -CommandType Cmdlet | Where-Object { $_.Parameters.ContainsKey('ProfileName') })
+        # Resolving AWS credentials runs AWSSDK.Core code (its profile store); a missing profile
+        # fails before any request is sent. Binding or type-load failures would surface here too.
         $failure = 'none'
-        if ($aws.Count -gt 0) {
-            try { & $aws[0].Name -ProfileName 'leastpriv-test-no-such-profile' -ErrorAction Stop }
-            catch { $failure = $_.Exception.GetType().FullName }
-        }
+        try { New-LPDiscoveryUser -UserName 'lp-isolation-check' -ProfileName 'leastpriv-test-no-such-profile' -ErrorAction Stop }
+        catch { $failure = '{0}|{1}' -f $_.FullyQualifiedErrorId, $_.Exception.GetType().FullName }
         $cmdletAssembly = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'LeastPriv' }
         $moduleContext = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($cmdletAssembly)
         # Resolving by name is what the runtime does the first time module code touches AWSSDK.
@@ -57,6 +54,7 @@ public sealed class DependencyIsolationTests
         Assert.DoesNotContain("TypeLoadException", failure);
         Assert.DoesNotContain("MissingMethodException", failure);
         Assert.DoesNotContain("InvalidCastException", failure);
+        Assert.StartsWith("failure|AwsProfileNotFound,", failure);
         var sdks = lines.Where(l => l.StartsWith("sdk|", StringComparison.Ordinal)).Select(l => l.Split('|')).ToList();
         Assert.Equal(2, sdks.Count);
         var shared = Assert.Single(sdks, s => s[2] == "True");
