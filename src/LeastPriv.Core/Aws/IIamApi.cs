@@ -71,4 +71,28 @@ public interface IIamApi
     Task<IamPolicy> CreatePolicyAsync(IamCreatePolicyRequest request, CancellationToken cancellationToken = default);
 
     Task DeletePolicyAsync(string policyArn, CancellationToken cancellationToken = default);
+
+    /// <summary>An inline policy of a user (GetUserPolicy).</summary>
+    Task<IamInlinePolicy> GetUserPolicyAsync(string userName, string policyName, CancellationToken cancellationToken = default);
+
+    /// <summary>An inline policy of a role (GetRolePolicy).</summary>
+    Task<IamInlinePolicy> GetRolePolicyAsync(string roleName, string policyName, CancellationToken cancellationToken = default);
+
+    /// <summary>A managed policy's metadata, with its DefaultVersionId (GetPolicy).</summary>
+    Task<IamPolicy> GetPolicyAsync(string policyArn, CancellationToken cancellationToken = default);
+
+    /// <summary>One version of a managed policy, with its document (GetPolicyVersion).</summary>
+    Task<IamPolicyVersion> GetPolicyVersionAsync(string policyArn, string versionId, CancellationToken cancellationToken = default);
+
+    /// <summary>Every group a user is a member of (ListGroupsForUser).</summary>
+    Task<IReadOnlyList<IamGroup>> ListGroupsForUserAsync(string userName, CancellationToken cancellationToken = default);
+
+    /// <summary>The names of a group's inline policies (ListGroupPolicies).</summary>
+    Task<IReadOnlyList<string>> ListGroupPoliciesAsync(string groupName, CancellationToken cancellationToken = default);
+
+    /// <summary>An inline policy of a group (GetGroupPolicy).</summary>
+    Task<IamInlinePolicy> GetGroupPolicyAsync(string groupName, string policyName, CancellationToken cancellationToken = default);
+
+    /// <summary>The managed policies attached to a group (ListAttachedGroupPolicies).</summary>
+    Task<IReadOnlyList<IamAttachedPolicy>> ListAttachedGroupPoliciesAsync(string groupName, string? pathPrefix = null, CancellationToken cancellationToken = default);
 }

@@ -222,6 +222,88 @@ internal sealed class IamClient : IIamApi
     public Task DeletePolicyAsync(string policyArn, CancellationToken cancellationToken = default)
         => CallAsync(new QueryRequestBuilder("DeletePolicy", ApiVersion).Add("PolicyArn", policyArn), policyArn, cancellationToken);
 
+    public Task<IamInlinePolicy> GetUserPolicyAsync(string userName, string policyName, CancellationToken cancellationToken = default)
+        => CallAsync(
+            new QueryRequestBuilder("GetUserPolicy", ApiVersion).Add("UserName", userName).Add("PolicyName", policyName),
+            policyName,
+            r => ReadInline(r, "UserName"),
+            cancellationToken);
+
+    public Task<IamInlinePolicy> GetRolePolicyAsync(string roleName, string policyName, CancellationToken cancellationToken = default)
+        => CallAsync(
+            new QueryRequestBuilder("GetRolePolicy", ApiVersion).Add("RoleName", roleName).Add("PolicyName", policyName),
+            policyName,
+            r => ReadInline(r, "RoleName"),
+            cancellationToken);
+
+    public Task<IamInlinePolicy> GetGroupPolicyAsync(string groupName, string policyName, CancellationToken cancellationToken = default)
+        => CallAsync(
+            new QueryRequestBuilder("GetGroupPolicy", ApiVersion).Add("GroupName", groupName).Add("PolicyName", policyName),
+            policyName,
+            r => ReadInline(r, "GroupName"),
+            cancellationToken);
+
+    public Task<IamPolicy> GetPolicyAsync(string policyArn, CancellationToken cancellationToken = default)
+        => CallAsync(new QueryRequestBuilder("GetPolicy", ApiVersion).Add("PolicyArn", policyArn), policyArn, r => ReadPolicy(r.Child("Policy")), cancellationToken);
+
+    public Task<IamPolicyVersion> GetPolicyVersionAsync(string policyArn, string versionId, CancellationToken cancellationToken = default)
+        => CallAsync(
+            new QueryRequestBuilder("GetPolicyVersion", ApiVersion).Add("PolicyArn", policyArn).Add("VersionId", versionId),
+            policyArn,
+            r =>
+            {
+                var v = r.Child("PolicyVersion") ?? throw new FormatException("The answer has no <PolicyVersion>.");
+                return new IamPolicyVersion
+                {
+                    VersionId = v.Text("VersionId") ?? versionId,
+                    Document = DecodeDocument(v.Required("Document")),
+                    IsDefaultVersion = v.Bool("IsDefaultVersion"),
+                    CreateDate = v.Date("CreateDate"),
+                };
+            },
+            cancellationToken);
+
+    public Task<IReadOnlyList<IamGroup>> ListGroupsForUserAsync(string userName, CancellationToken cancellationToken = default)
+        => ListAsync(
+            () => new QueryRequestBuilder("ListGroupsForUser", ApiVersion).Add("UserName", userName),
+            r => r.Members("Groups").Select(g => new IamGroup
+            {
+                Path = g.Text("Path") ?? "/",
+                GroupName = g.Required("GroupName"),
+                GroupId = g.Text("GroupId") ?? string.Empty,
+                Arn = g.Text("Arn") ?? string.Empty,
+                CreateDate = g.Date("CreateDate"),
+            }),
+            userName,
+            cancellationToken);
+
+    public Task<IReadOnlyList<string>> ListGroupPoliciesAsync(string groupName, CancellationToken cancellationToken = default)
+        => ListAsync(
+            () => new QueryRequestBuilder("ListGroupPolicies", ApiVersion).Add("GroupName", groupName),
+            r => r.Members("PolicyNames").Select(m => m.Value),
+            groupName,
+            cancellationToken);
+
+    public Task<IReadOnlyList<IamAttachedPolicy>> ListAttachedGroupPoliciesAsync(string groupName, string? pathPrefix = null, CancellationToken cancellationToken = default)
+        => ListAsync(
+            () => new QueryRequestBuilder("ListAttachedGroupPolicies", ApiVersion).Add("GroupName", groupName).Add("PathPrefix", pathPrefix),
+            r => r.Members("AttachedPolicies").Select(ReadAttached),
+            groupName,
+            cancellationToken);
+
+    /// <summary>
+    /// IAM returns every policy document URL-encoded (RFC 3986), e.g. <c>%7B%22Version%22...</c>;
+    /// https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUserPolicy.html
+    /// </summary>
+    internal static string DecodeDocument(string encoded) => Uri.UnescapeDataString(encoded);
+
+    private static IamInlinePolicy ReadInline(XElement r, string ownerMember) => new()
+    {
+        OwnerName = r.Text(ownerMember) ?? string.Empty,
+        PolicyName = r.Required("PolicyName"),
+        PolicyDocument = DecodeDocument(r.Required("PolicyDocument")),
+    };
+
     private Task CallAsync(QueryRequestBuilder query, object? target, CancellationToken cancellationToken)
         => CallAsync(query, target, _ => true, cancellationToken);
 

@@ -179,3 +179,40 @@ public sealed class IamCreatePolicyRequest
 
     public IList<AwsTag> Tags { get; set; } = new List<AwsTag>();
 }
+
+/// <summary>An inline policy of a user, role or group (Get*Policy), its document already URL-decoded.</summary>
+public sealed class IamInlinePolicy
+{
+    /// <summary>The user, role or group the policy is embedded in.</summary>
+    public string OwnerName { get; init; } = string.Empty;
+
+    public string PolicyName { get; init; } = string.Empty;
+
+    public string PolicyDocument { get; init; } = string.Empty;
+}
+
+/// <summary>One version of a managed policy (GetPolicyVersion), its document already URL-decoded.</summary>
+public sealed class IamPolicyVersion
+{
+    public string VersionId { get; init; } = string.Empty;
+
+    public string Document { get; init; } = string.Empty;
+
+    public bool? IsDefaultVersion { get; init; }
+
+    public DateTimeOffset? CreateDate { get; init; }
+}
+
+/// <summary>IAM <c>Group</c>.</summary>
+public sealed class IamGroup
+{
+    public string Path { get; init; } = "/";
+
+    public string GroupName { get; init; } = string.Empty;
+
+    public string GroupId { get; init; } = string.Empty;
+
+    public string Arn { get; init; } = string.Empty;
+
+    public DateTimeOffset? CreateDate { get; init; }
+}

@@ -283,6 +283,30 @@ internal sealed class InMemoryIam : IIamApi
     public Task<IamPolicy> CreatePolicyAsync(IamCreatePolicyRequest request, CancellationToken cancellationToken = default)
         => throw new NotSupportedException("not used by discovery");
 
+    public Task<IamInlinePolicy> GetUserPolicyAsync(string userName, string policyName, CancellationToken cancellationToken = default)
+        => throw new NotSupportedException("not used by discovery");
+
+    public Task<IamInlinePolicy> GetRolePolicyAsync(string roleName, string policyName, CancellationToken cancellationToken = default)
+        => throw new NotSupportedException("not used by discovery");
+
+    public Task<IamPolicy> GetPolicyAsync(string policyArn, CancellationToken cancellationToken = default)
+        => throw new NotSupportedException("not used by discovery");
+
+    public Task<IamPolicyVersion> GetPolicyVersionAsync(string policyArn, string versionId, CancellationToken cancellationToken = default)
+        => throw new NotSupportedException("not used by discovery");
+
+    public Task<IReadOnlyList<IamGroup>> ListGroupsForUserAsync(string userName, CancellationToken cancellationToken = default)
+        => throw new NotSupportedException("not used by discovery");
+
+    public Task<IReadOnlyList<string>> ListGroupPoliciesAsync(string groupName, CancellationToken cancellationToken = default)
+        => throw new NotSupportedException("not used by discovery");
+
+    public Task<IamInlinePolicy> GetGroupPolicyAsync(string groupName, string policyName, CancellationToken cancellationToken = default)
+        => throw new NotSupportedException("not used by discovery");
+
+    public Task<IReadOnlyList<IamAttachedPolicy>> ListAttachedGroupPoliciesAsync(string groupName, string? pathPrefix = null, CancellationToken cancellationToken = default)
+        => throw new NotSupportedException("not used by discovery");
+
     public Task DeletePolicyAsync(string policyArn, CancellationToken cancellationToken = default)
     {
         Record("DeletePolicy", policyArn);

@@ -57,6 +57,14 @@ public sealed class ClientConformanceTests
         ["ListRoleTags"] = new(async c => await c.ListRoleTagsAsync("lp-role"), "Key", "Value"),
         ["CreatePolicy"] = new(async c => await c.CreatePolicyAsync(new IamCreatePolicyRequest { PolicyName = "lp-policy", PolicyDocument = Doc, Path = "/lp/", Description = "generated", Tags = Tags.ToList() }), "PolicyName", "PolicyId", "Arn", "DefaultVersionId", "Description", "Key"),
         ["DeletePolicy"] = new(c => Done(c.DeletePolicyAsync(PolicyArn))),
+        ["GetUserPolicy"] = new(async c => await c.GetUserPolicyAsync("app-discovery", "inline"), "UserName", "PolicyName", "PolicyDocument"),
+        ["GetRolePolicy"] = new(async c => await c.GetRolePolicyAsync("lp-role", "inline"), "RoleName", "PolicyName", "PolicyDocument"),
+        ["GetGroupPolicy"] = new(async c => await c.GetGroupPolicyAsync("lp-group", "inline"), "GroupName", "PolicyName", "PolicyDocument"),
+        ["GetPolicy"] = new(async c => await c.GetPolicyAsync(PolicyArn), "PolicyName", "PolicyId", "Arn", "DefaultVersionId", "Description", "Key"),
+        ["GetPolicyVersion"] = new(async c => await c.GetPolicyVersionAsync(PolicyArn, "v2"), "Document", "VersionId") { ExpectsTimestamp = true },
+        ["ListGroupsForUser"] = new(async c => await c.ListGroupsForUserAsync("app-discovery"), "GroupName", "GroupId", "Arn", "Path") { ExpectsTimestamp = true },
+        ["ListGroupPolicies"] = new(async c => await c.ListGroupPoliciesAsync("lp-group"), "PolicyNames"),
+        ["ListAttachedGroupPolicies"] = new(async c => await c.ListAttachedGroupPoliciesAsync("lp-group", "/lp/"), "PolicyName", "PolicyArn"),
     };
 
     private static readonly Dictionary<string, Case<ICloudTrailApi>> CloudTrailCases = new()
