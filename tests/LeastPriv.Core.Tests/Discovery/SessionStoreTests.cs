@@ -50,6 +50,7 @@ public sealed class SessionStoreTests
         temp.Store.Save(manifest);
         var path = temp.Store.PathOf("lp-atomic");
         using var stop = new CancellationTokenSource();
+        using var firstRead = new ManualResetEventSlim();
         var reads = 0;
         var reader = Task.Run(() =>
         {
@@ -58,21 +59,29 @@ public sealed class SessionStoreTests
                 // Replace-by-rename: every read sees a complete JSON document.
                 using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
                 Assert.Equal("lp-atomic", doc.RootElement.GetProperty("sessionId").GetString());
-                reads++;
+                Interlocked.Increment(ref reads);
+                firstRead.Set();
             }
         });
 
-        for (var i = 0; i < 150; i++)
+        // The reads must overlap the writes: start writing once the reader runs, and keep the
+        // overlap going until it has read many times while saves were happening (or time runs out).
+        Assert.True(firstRead.Wait(TimeSpan.FromSeconds(30)), "the reader never started");
+        var readsBefore = Volatile.Read(ref reads);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var saves = 0;
+        while (saves < 150 || (Volatile.Read(ref reads) - readsBefore < 50 && DateTime.UtcNow < deadline))
         {
-            manifest.Resources.Add(new ManifestResource { Type = DiscoveryResourceType.AccessKey, Name = "AKIA" + i, Parent = "app-discovery" });
+            manifest.Resources.Add(new ManifestResource { Type = DiscoveryResourceType.AccessKey, Name = "AKIA" + saves, Parent = "app-discovery" });
             temp.Store.Save(manifest);
+            saves++;
         }
 
         stop.Cancel();
         await reader;
 
-        Assert.True(reads > 0);
-        Assert.Equal(152, temp.Store.Load("lp-atomic").Resources.Count);
+        Assert.True(Volatile.Read(ref reads) - readsBefore >= 50, $"only {reads - readsBefore} reads overlapped {saves} saves");
+        Assert.Equal(manifest.Resources.Count, temp.Store.Load("lp-atomic").Resources.Count);
         Assert.Empty(Directory.GetFiles(temp.Directory, "*.tmp"));
     }
 
