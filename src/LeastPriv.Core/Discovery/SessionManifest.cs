@@ -90,7 +90,11 @@ public sealed class ManifestResource
     public override string ToString() => Parent is null ? $"{Type} {Name}" : $"{Type} {Name} ({Parent})";
 }
 
-/// <summary>A capture window (written by the capture cmdlet).</summary>
+/// <summary>
+/// A capture window (written by Invoke-LPDiscoveryCapture): saved with a null End before the
+/// workload starts, and completed after it ends, so a crash leaves an open window on record.
+/// Start and End already include the clock-skew margin.
+/// </summary>
 public sealed class ManifestWindow
 {
     public string? Label { get; set; }
@@ -98,6 +102,16 @@ public sealed class ManifestWindow
     public DateTimeOffset Start { get; set; }
 
     public DateTimeOffset? End { get; set; }
+
+    /// <summary>The principal the workload ran as.</summary>
+    public string? PrincipalArn { get; set; }
+
+    public int? ExitCode { get; set; }
+
+    public bool? Succeeded { get; set; }
+
+    /// <summary>The workload's terminating error message (never a secret).</summary>
+    public string? Error { get; set; }
 }
 
 /// <summary>A policy generation job (written by the generation cmdlets).</summary>
@@ -107,7 +121,49 @@ public sealed class ManifestJob
 
     public DateTimeOffset StartedAt { get; set; }
 
+    /// <summary>The job's last known status: IN_PROGRESS, SUCCEEDED, FAILED, CANCELED.</summary>
     public string? State { get; set; }
+
+    public string? PrincipalArn { get; set; }
+
+    public string? TrailArn { get; set; }
+
+    public DateTimeOffset? StartTime { get; set; }
+
+    public DateTimeOffset? EndTime { get; set; }
+
+    public DateTimeOffset? CompletedAt { get; set; }
+
+    public string? ErrorCode { get; set; }
+}
+
+/// <summary>
+/// The session's trail as New-LPDiscoveryTrail created it. The trail, bucket and service role are
+/// also resource entries (for cleanup); this record holds what the later cmdlets need to use them.
+/// </summary>
+public sealed class ManifestTrail
+{
+    public string TrailName { get; set; } = string.Empty;
+
+    public string? TrailArn { get; set; }
+
+    public string HomeRegion { get; set; } = string.Empty;
+
+    public bool IsMultiRegionTrail { get; set; }
+
+    public List<string> Regions { get; set; } = new();
+
+    public string BucketName { get; set; } = string.Empty;
+
+    public string? S3KeyPrefix { get; set; }
+
+    public List<string> DataEvents { get; set; } = new();
+
+    public string? AccessRoleName { get; set; }
+
+    public string? AccessRoleArn { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
 }
 
 /// <summary>
@@ -150,6 +206,9 @@ public sealed class SessionManifest
     public List<ManifestWindow> Windows { get; set; } = new();
 
     public List<ManifestJob> Jobs { get; set; } = new();
+
+    /// <summary>The session's trail, once New-LPDiscoveryTrail has planned it.</summary>
+    public ManifestTrail? Trail { get; set; }
 
     /// <summary>Resources the session created that are not gone yet.</summary>
     public IEnumerable<ManifestResource> Remaining() => Resources.Where(r => !r.IsGone);
