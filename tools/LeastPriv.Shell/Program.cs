@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using LeastPriv.Shell;
 
 var options = ShellOptions.Parse(args);
@@ -29,21 +30,83 @@ if (manifest is null)
     return 3;
 }
 
-var host = new ShellHost(interactive: !options.NonInteractive);
-using var runner = new ScriptRunner(host);
-if (!runner.ImportModule(manifest))
+if (!options.StandIn)
 {
+    return Run(options, manifest, onRunner: null);
+}
+
+if (StandInEnvironment.MissingTools() is { } missing)
+{
+    Console.Error.WriteLine("LeastPriv.Shell: " + missing);
     return 3;
 }
 
-if (options.Command is not null)
+StandInEnvironment standIn;
+using (var starting = new CancellationTokenSource())
 {
-    return runner.RunCommand(options.Command);
+    ConsoleCancelEventHandler cancelStart = (_, e) =>
+    {
+        e.Cancel = true;
+        starting.Cancel();
+    };
+    Console.CancelKeyPress += cancelStart;
+    try
+    {
+        Console.Error.WriteLine("LeastPriv.Shell: starting the local AWS stand-in (moto_server) ...");
+        standIn = await StandInEnvironment.StartAsync(options.StandInHome, log: null, starting.Token).ConfigureAwait(false);
+    }
+    catch (LeastPriv.Emulator.StandInException ex)
+    {
+        Console.Error.WriteLine("LeastPriv.Shell: the local AWS stand-in could not start: " + ex.Message);
+        return 3;
+    }
+    catch (OperationCanceledException)
+    {
+        Console.Error.WriteLine("LeastPriv.Shell: cancelled while the local AWS stand-in was starting.");
+        return 130;
+    }
+    finally
+    {
+        Console.CancelKeyPress -= cancelStart;
+    }
 }
 
-if (options.File is not null)
+await using (standIn.ConfigureAwait(false))
 {
-    return runner.RunFile(options.File, options.FileArguments);
+    Console.Error.WriteLine("LeastPriv.Shell: " + standIn.Describe());
+
+    // A service manager's SIGTERM stops the script like Ctrl+C does, so its finally blocks run
+    // against a stand-in that is still up, and the stand-in is stopped below.
+    ScriptRunner? current = null;
+    using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+    {
+        context.Cancel = true;
+        current?.Stop();
+    });
+    var exitCode = Run(options, manifest, runner => current = runner);
+    Console.Error.WriteLine("LeastPriv.Shell: stopping the local AWS stand-in.");
+    return exitCode;
 }
 
-return runner.RunInteractive();
+static int Run(ShellOptions options, string manifest, Action<ScriptRunner>? onRunner)
+{
+    var host = new ShellHost(interactive: !options.NonInteractive);
+    using var runner = new ScriptRunner(host);
+    onRunner?.Invoke(runner);
+    if (!runner.ImportModule(manifest))
+    {
+        return 3;
+    }
+
+    if (options.Command is not null)
+    {
+        return runner.RunCommand(options.Command);
+    }
+
+    if (options.File is not null)
+    {
+        return runner.RunFile(options.File, options.FileArguments);
+    }
+
+    return runner.RunInteractive();
+}

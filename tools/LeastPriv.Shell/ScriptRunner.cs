@@ -9,6 +9,7 @@ internal sealed class ScriptRunner : IDisposable
 {
     private readonly ShellHost _host;
     private readonly Runspace _runspace;
+    private PowerShell? _running;
 
     public ScriptRunner(ShellHost host)
     {
@@ -108,6 +109,7 @@ internal sealed class ScriptRunner : IDisposable
         _runspace.SessionStateProxy.SetVariable("global:LASTEXITCODE", null);
         _runspace.SessionStateProxy.SetVariable("global:" + SucceededVariable, true);
         using var ps = PowerShell.Create(_runspace);
+        _running = ps;
         // $? after the script says whether its last statement failed; pwsh turns that into exit
         // code 1 as well (an advanced script's terminating error only ends that statement).
         ps.AddScript(script + "\n$global:" + SucceededVariable + " = $?").AddCommand("Out-Default");
@@ -121,6 +123,7 @@ internal sealed class ScriptRunner : IDisposable
         }
         catch (RuntimeException ex)
         {
+            _running = null;
             if (_host.ExitCode is int exitCode)
             {
                 return exitCode;
@@ -130,6 +133,7 @@ internal sealed class ScriptRunner : IDisposable
             return 1;
         }
 
+        _running = null;
         if (_host.ExitCode is int code)
         {
             return code;
@@ -167,6 +171,19 @@ internal sealed class ScriptRunner : IDisposable
         && argument.Skip(1).All(c => char.IsLetterOrDigit(c) || c is '_' or '-' or ':');
 
     private static string Quote(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    /// <summary>Stops the running script as Ctrl+C does (its finally blocks run); for SIGTERM.</summary>
+    public void Stop()
+    {
+        try
+        {
+            _running?.BeginStop(null, null);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The script ended meanwhile.
+        }
+    }
 
     public void Dispose() => _runspace.Dispose();
 
