@@ -122,6 +122,11 @@ public sealed class StandIn : IAsyncDisposable
                 env["INITIAL_NO_AUTH_ACTION_COUNT"] = BootstrapActionCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
+            if (options.IgnoreInterrupt)
+            {
+                env["LEASTPRIV_MOTO_IGNORE_SIGINT"] = "1";
+            }
+
             motoProcess = await MotoProcess.StartAsync(options.MotoServerPath, env, options.MotoStartTimeout, options.Log, cancellationToken).ConfigureAwait(false);
             motoEndpoint = motoProcess.Endpoint;
         }

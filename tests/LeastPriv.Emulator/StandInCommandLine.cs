@@ -25,6 +25,9 @@ public static class StandInCommandLine
           --key-propagation-s N        seconds a new access key is rejected after CreateAccessKey (default 0)
           --lookup-rate N              LookupEvents calls per second (default 2; 0 = unlimited)
           --analyzer-job-s N           seconds an Access Analyzer generation job runs (default 2)
+          --exit-with-stdin            stop when standard input closes and ignore Ctrl+C (for a parent
+                                       process that owns the stand-in's lifetime); moto ignores it too
+          --require-aws-cli            fail at once when the AWS CLI is missing, else print its path
           --verbose                    print diagnostic lines
           --help                       this text
         """;
@@ -34,13 +37,23 @@ public static class StandInCommandLine
         StandInOptions options;
         string? profile = null;
         string? credentialsFile = null;
+        var exitWithStdin = args.Contains("--exit-with-stdin");
+        var requireAwsCli = args.Contains("--require-aws-cli");
+        string? awsCli = null;
         try
         {
-            options = Parse(args, out profile, out credentialsFile, out var help);
+            options = Parse([.. args.Where(a => a is not ("--exit-with-stdin" or "--require-aws-cli"))], out profile, out credentialsFile, out var help);
             if (help)
             {
                 Console.WriteLine(Usage);
                 return 0;
+            }
+
+            options.IgnoreInterrupt = exitWithStdin;
+            if (requireAwsCli && (awsCli = ToolLocator.Find("aws")) is null)
+            {
+                Console.Error.WriteLine("error: the AWS CLI ('aws') was not found on PATH or in $HOME/.pyenv/shims. Install it (pip install awscli).");
+                return 3;
             }
         }
         catch (StandInException ex)
@@ -54,12 +67,16 @@ public static class StandInCommandLine
         Console.CancelKeyPress += (_, e) =>
         {
             e.Cancel = true;
-            stop.Cancel();
+            if (!exitWithStdin)
+            {
+                stop.Cancel();
+            }
         };
 
         // SIGTERM (service managers, `kill`) and SIGINT from a non-interactive parent stop as cleanly as Ctrl+C.
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        // With --exit-with-stdin a terminal's Ctrl+C reaches the whole process group: the parent decides.
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, exitWithStdin ? context => context.Cancel = true : Stop);
         using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
         void Stop(PosixSignalContext context)
         {
@@ -101,7 +118,25 @@ public static class StandInCommandLine
                 Console.WriteLine($"profile {profile} written to {path}");
             }
 
+            if (awsCli is not null)
+            {
+                Console.WriteLine($"aws_cli {awsCli}");
+            }
+
             Console.WriteLine("ready");
+            if (exitWithStdin)
+            {
+                _ = Task.Run(() =>
+                {
+                    // Blocks until the parent closes the pipe or exits.
+                    while (Console.In.ReadLine() is not null)
+                    {
+                    }
+
+                    stop.Cancel();
+                });
+            }
+
             try
             {
                 await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);

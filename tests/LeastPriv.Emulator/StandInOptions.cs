@@ -61,6 +61,12 @@ public sealed class StandInOptions
     /// <summary>How long moto may take to answer after start.</summary>
     public TimeSpan MotoStartTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// moto_server ignores SIGINT: a terminal's Ctrl+C reaches every process of its group, and the
+    /// process that owns the stand-in may still need it (a script's teardown) before stopping it.
+    /// </summary>
+    public bool IgnoreInterrupt { get; set; }
+
     /// <summary>Optional sink for diagnostic lines (moto start, delivery).</summary>
     public Action<string>? Log { get; set; }
 }

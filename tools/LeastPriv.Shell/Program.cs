@@ -35,12 +35,6 @@ if (!options.StandIn)
     return Run(options, manifest, onRunner: null);
 }
 
-if (StandInEnvironment.MissingTools() is { } missing)
-{
-    Console.Error.WriteLine("LeastPriv.Shell: " + missing);
-    return 3;
-}
-
 StandInEnvironment standIn;
 using (var starting = new CancellationTokenSource())
 {
@@ -53,9 +47,9 @@ using (var starting = new CancellationTokenSource())
     try
     {
         Console.Error.WriteLine("LeastPriv.Shell: starting the local AWS stand-in (moto_server) ...");
-        standIn = await StandInEnvironment.StartAsync(options.StandInHome, log: null, starting.Token).ConfigureAwait(false);
+        standIn = StandInEnvironment.Start(options.StandInHome, starting.Token);
     }
-    catch (LeastPriv.Emulator.StandInException ex)
+    catch (StandInStartException ex)
     {
         Console.Error.WriteLine("LeastPriv.Shell: the local AWS stand-in could not start: " + ex.Message);
         return 3;
@@ -71,7 +65,7 @@ using (var starting = new CancellationTokenSource())
     }
 }
 
-await using (standIn.ConfigureAwait(false))
+using (standIn)
 {
     Console.Error.WriteLine("LeastPriv.Shell: " + standIn.Describe());
 
@@ -87,7 +81,6 @@ await using (standIn.ConfigureAwait(false))
     Console.Error.WriteLine("LeastPriv.Shell: stopping the local AWS stand-in.");
     return exitCode;
 }
-
 static int Run(ShellOptions options, string manifest, Action<ScriptRunner>? onRunner)
 {
     var host = new ShellHost(interactive: !options.NonInteractive);

@@ -19,3 +19,10 @@ try:
     _request.Request.url = property(_url)
 except Exception:  # an unexpected werkzeug: leave moto as it is
     pass
+
+# The stand-in's owner may ask moto to outlive a terminal's Ctrl+C (StandInOptions.IgnoreInterrupt):
+# it stops moto itself, after whatever still needs it.
+import os as _os
+if _os.environ.get("LEASTPRIV_MOTO_IGNORE_SIGINT") == "1":
+    import signal as _signal
+    _signal.signal(_signal.SIGINT, _signal.SIG_IGN)
