@@ -76,6 +76,14 @@ internal sealed class StandInEnvironment : IDisposable
             RedirectStandardError = true,
         };
         start.ArgumentList.Add(assembly);
+
+        // moto uses botocore internally: a profile or key of the user's that it cannot resolve
+        // turns its answers into 500s. The stand-in needs none of the user's AWS settings.
+        foreach (var name in start.Environment.Keys.Where(IsUserAwsSetting).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
         foreach (var arg in new[]
                  {
                      "--port", "0", "--enforce-iam", "--exit-with-stdin", "--require-aws-cli",
@@ -172,14 +180,7 @@ internal sealed class StandInEnvironment : IDisposable
         File.WriteAllText(config, $"[default]\nregion = {Region}\noutput = json\n");
         File.WriteAllText(credentials, $"[default]\naws_access_key_id = {_operatorKey}\naws_secret_access_key = {_operatorSecret}\n");
 
-        foreach (var name in ClearedVariables)
-        {
-            Set(name, null);
-        }
-
-        // Per-service endpoint overrides would win over AWS_ENDPOINT_URL.
-        foreach (var name in Environment.GetEnvironmentVariables().Keys.Cast<string>()
-                     .Where(k => k.StartsWith("AWS_ENDPOINT_URL_", StringComparison.OrdinalIgnoreCase)).ToList())
+        foreach (var name in Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(IsUserAwsSetting).ToList())
         {
             Set(name, null);
         }
@@ -250,6 +251,12 @@ internal sealed class StandInEnvironment : IDisposable
             }
         }
     }
+
+    /// <summary>Credentials, profiles and endpoint overrides (which win over AWS_ENDPOINT_URL) of the user.</summary>
+    private static bool IsUserAwsSetting(string name) =>
+        ClearedVariables.Contains(name, StringComparer.OrdinalIgnoreCase)
+        || name.StartsWith("AWS_ENDPOINT_URL", StringComparison.OrdinalIgnoreCase)
+        || name is "AWS_CONFIG_FILE" or "AWS_SHARED_CREDENTIALS_FILE";
 
     private void Set(string name, string? value)
     {
