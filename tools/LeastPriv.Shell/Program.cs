@@ -32,7 +32,7 @@ if (manifest is null)
 
 if (!options.StandIn)
 {
-    return Run(options, manifest, onRunner: null);
+    return Run(options, manifest, onRunner: null, interrupted: null);
 }
 
 StandInEnvironment standIn;
@@ -69,19 +69,39 @@ using (standIn)
 {
     Console.Error.WriteLine("LeastPriv.Shell: " + standIn.Describe());
 
-    // A service manager's SIGTERM stops the script like Ctrl+C does, so its finally blocks run
-    // against a stand-in that is still up, and the stand-in is stopped below.
+    // Ctrl+C (which the terminal sends to the stand-in too: it ignores it) and a service
+    // manager's SIGTERM stop the script, so its finally blocks run against a stand-in that is
+    // still up; the stand-in is stopped below. Before the script starts, they cancel it.
     ScriptRunner? current = null;
+    var interrupted = false;
+    void Interrupt()
+    {
+        interrupted = true;
+        current?.Stop();
+    }
+
+    ConsoleCancelEventHandler onCtrlC = (_, e) =>
+    {
+        e.Cancel = true;
+        Interrupt();
+    };
+    Console.CancelKeyPress += onCtrlC;
     using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
     {
         context.Cancel = true;
-        current?.Stop();
+        Interrupt();
     });
-    var exitCode = Run(options, manifest, runner => current = runner);
-    Console.Error.WriteLine("LeastPriv.Shell: stopping the local AWS stand-in.");
-    return exitCode;
+    try
+    {
+        return Run(options, manifest, runner => current = runner, () => interrupted);
+    }
+    finally
+    {
+        Console.CancelKeyPress -= onCtrlC;
+        Console.Error.WriteLine("LeastPriv.Shell: stopping the local AWS stand-in.");
+    }
 }
-static int Run(ShellOptions options, string manifest, Action<ScriptRunner>? onRunner)
+static int Run(ShellOptions options, string manifest, Action<ScriptRunner>? onRunner, Func<bool>? interrupted)
 {
     var host = new ShellHost(interactive: !options.NonInteractive);
     using var runner = new ScriptRunner(host);
@@ -89,6 +109,12 @@ static int Run(ShellOptions options, string manifest, Action<ScriptRunner>? onRu
     if (!runner.ImportModule(manifest))
     {
         return 3;
+    }
+
+    if (interrupted?.Invoke() == true)
+    {
+        // Interrupted before the script started (pwsh's exit code for SIGINT).
+        return 130;
     }
 
     if (options.Command is not null)
