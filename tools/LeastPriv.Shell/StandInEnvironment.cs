@@ -33,6 +33,9 @@ internal sealed class StandInEnvironment : IDisposable
     private readonly Process _process;
     private readonly string _directory;
     private readonly Dictionary<string, string?> _saved = new(StringComparer.Ordinal);
+    private string _operatorKey = string.Empty;
+    private string _operatorSecret = string.Empty;
+    private string _awsCli = string.Empty;
     private bool _disposed;
 
     private StandInEnvironment(Process process, string directory)
@@ -165,10 +168,6 @@ internal sealed class StandInEnvironment : IDisposable
         _operatorSecret = Value("aws_secret_access_key");
         _awsCli = Value("aws_cli");
     }
-
-    private string _operatorKey = string.Empty;
-    private string _operatorSecret = string.Empty;
-    private string _awsCli = string.Empty;
 
     private void Apply(string? home)
     {
