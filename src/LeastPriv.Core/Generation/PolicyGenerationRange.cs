@@ -149,3 +149,59 @@ public static class PolicyGenerationRange
         return (parts[3], parts[4], parts[5].Substring("trail/".Length));
     }
 }
+
+/// <summary>Puts a StartPolicyGeneration request together from parameters and the session's manifest, checking everything first.</summary>
+public static class PolicyGenerationPlanner
+{
+    /// <summary>
+    /// Explicit values win over the manifest: the trail ARN (else the manifest's trail), the
+    /// access role (else the manifest trail's role), the regions (else the manifest trail's
+    /// regions; all regions when it has none) and the time range (else the capture windows).
+    /// </summary>
+    public static PolicyGenerationStart Plan(
+        string principalArn,
+        string? trailArn,
+        string? accessRoleArn,
+        IEnumerable<string>? regions,
+        DateTimeOffset? start,
+        DateTimeOffset? end,
+        SessionManifest? manifest,
+        DateTimeOffset now)
+    {
+        PolicyGenerationRange.PrincipalArn(principalArn);
+        var trail = trailArn ?? manifest?.Trail?.TrailArn;
+        if (string.IsNullOrEmpty(trail))
+        {
+            throw new LeastPrivException(
+                "PolicyGenerationTrailMissing",
+                LPErrorCategory.InvalidArgument,
+                "No trail: pass -Trail (an LPDiscoveryTrail or a trail ARN), or -SessionId of a session with a trail.",
+                principalArn);
+        }
+
+        PolicyGenerationRange.TrailArn(trail);
+        var role = accessRoleArn ?? manifest?.Trail?.AccessRoleArn;
+        if (string.IsNullOrEmpty(role))
+        {
+            throw new LeastPrivException(
+                "AccessRoleArnMissing",
+                LPErrorCategory.InvalidArgument,
+                "No access role: pass -AccessRoleArn (the service role IAM Access Analyzer reads the trail with), or -SessionId of a session whose trail has one.",
+                trail);
+        }
+
+        PolicyGenerationRange.AccessRoleArn(role);
+        var regionList = PolicyGenerationRange.Regions(regions ?? (IEnumerable<string>?)manifest?.Trail?.Regions);
+        var (s, e) = PolicyGenerationRange.Resolve(start, end, manifest?.Windows, now);
+        return new PolicyGenerationStart
+        {
+            PrincipalArn = principalArn,
+            TrailArn = trail!,
+            AccessRoleArn = role!,
+            Regions = regionList,
+            StartTime = s,
+            EndTime = e,
+            SessionId = manifest?.SessionId,
+        };
+    }
+}
