@@ -67,17 +67,17 @@ public sealed class GetLPGeneratedPolicyCommand : LPAwsCmdlet
             return;
         }
 
-        var manifest = SessionStore.Default().Load(SessionId);
-        var trail = TrailDeliveryWaiter.RequireTrail(manifest);
-        var principal = PolicyGenerationRange.PrincipalArn(PrincipalArn ?? manifest.PrincipalArn);
-        var now = DateTimeOffset.UtcNow;
-        var windows = StartTime is null && EndTime is null
-            ? TrailPolicyGeneration.WindowsOf(manifest, now)
-            : new[] { PolicyGenerationRange.Resolve(StartTime is null ? null : ToUtc(StartTime.Value), EndTime is null ? null : ToUtc(EndTime.Value), manifest.Windows, now) };
-        var location = TrailDeliveryWaiter.LocationOf(manifest, trail);
-        var options = new LocalPolicyGeneratorOptions { ResourceScope = ResourceScope, Generalize = generalize };
         RunAsync(async (reporter, ct) =>
         {
+            var manifest = SessionStore.Default().Load(SessionId);
+            var trail = TrailDeliveryWaiter.RequireTrail(manifest);
+            var principal = PolicyGenerationRange.PrincipalArn(PrincipalArn ?? manifest.PrincipalArn);
+            var now = DateTimeOffset.UtcNow;
+            var windows = StartTime is null && EndTime is null
+                ? TrailPolicyGeneration.WindowsOf(manifest, now)
+                : new[] { PolicyGenerationRange.Resolve(StartTime is null ? null : ToUtc(StartTime.Value), EndTime is null ? null : ToUtc(EndTime.Value), manifest.Windows, now) };
+            var location = TrailDeliveryWaiter.LocationOf(manifest, trail);
+            var options = new LocalPolicyGeneratorOptions { ResourceScope = ResourceScope, Generalize = generalize };
             using var s3 = GetAwsContext(reporter).CreateS3Client();
             Emit(await TrailPolicyGeneration.FromTrailAsync(new TrailLogBucket(s3), location, principal, windows, options, reporter, ct).ConfigureAwait(false));
         });

@@ -54,28 +54,29 @@ public sealed class StartLPPolicyGenerationCommand : LPAwsCmdlet
 
     protected override void ProcessRecord()
     {
-        var store = SessionStore.Default();
-        var manifest = SessionId is null ? null : store.Load(SessionId);
-        var (trailArn, trailRole) = TrailOf(Trail);
-        var start = PolicyGenerationPlanner.Plan(
-            PrincipalArn,
-            trailArn,
-            AccessRoleArn ?? trailRole,
-            TrailRegion,
-            StartTime is null ? null : ToUtc(StartTime.Value),
-            EndTime is null ? null : ToUtc(EndTime.Value),
-            manifest,
-            DateTimeOffset.UtcNow);
-        var regions = start.Regions.Count == 0 ? "all regions" : string.Join(", ", start.Regions);
-        if (!ShouldProcess(
-                $"{start.PrincipalArn} ({start.StartTime.UtcDateTime:u} - {start.EndTime.UtcDateTime:u}, trail {start.TrailArn}, {regions})",
-                "Start IAM Access Analyzer policy generation"))
-        {
-            return;
-        }
-
         RunAsync(async (reporter, ct) =>
         {
+            // Everything is checked before AWS is called.
+            var store = SessionStore.Default();
+            var manifest = SessionId is null ? null : store.Load(SessionId);
+            var (trailArn, trailRole) = TrailOf(Trail);
+            var start = PolicyGenerationPlanner.Plan(
+                PrincipalArn,
+                trailArn,
+                AccessRoleArn ?? trailRole,
+                TrailRegion,
+                StartTime is null ? null : ToUtc(StartTime.Value),
+                EndTime is null ? null : ToUtc(EndTime.Value),
+                manifest,
+                DateTimeOffset.UtcNow);
+            var regions = start.Regions.Count == 0 ? "all regions" : string.Join(", ", start.Regions);
+            if (!reporter.ShouldProcess(
+                    $"{start.PrincipalArn} ({start.StartTime.UtcDateTime:u} - {start.EndTime.UtcDateTime:u}, trail {start.TrailArn}, {regions})",
+                    "Start IAM Access Analyzer policy generation"))
+            {
+                return;
+            }
+
             var jobs = new PolicyGenerationJobs(GetAwsContext(reporter).CreateAccessAnalyzerClient(), reporter, store);
             Emit(await jobs.StartAsync(start, Wait.IsPresent, TimeSpan.FromSeconds(Timeout), ct).ConfigureAwait(false));
         });

@@ -26,17 +26,18 @@ public sealed class WaitLPCloudTrailDeliveryCommand : LPAwsCmdlet
 
     protected override void ProcessRecord()
     {
-        var manifest = SessionStore.Default().Load(SessionId);
-        var trail = TrailDeliveryWaiter.RequireTrail(manifest);
-
-        // GetTrailStatus of a single-region trail must be asked in its home region.
-        if (!MyInvocation.BoundParameters.ContainsKey(nameof(Region)) && !string.IsNullOrEmpty(trail.HomeRegion))
-        {
-            Region = trail.HomeRegion;
-        }
-
+        var regionGiven = MyInvocation.BoundParameters.ContainsKey(nameof(Region));
         RunAsync(async (reporter, ct) =>
         {
+            var manifest = SessionStore.Default().Load(SessionId);
+            var trail = TrailDeliveryWaiter.RequireTrail(manifest);
+
+            // GetTrailStatus of a single-region trail must be asked in its home region.
+            if (!regionGiven && !string.IsNullOrEmpty(trail.HomeRegion))
+            {
+                Region = trail.HomeRegion;
+            }
+
             var context = GetAwsContext(reporter);
             using var s3 = context.CreateS3Client();
             var waiter = new TrailDeliveryWaiter(context.CreateCloudTrailClient(), new TrailLogBucket(s3), reporter)
