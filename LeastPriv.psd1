@@ -22,6 +22,11 @@
         'New-LPDiscoveryRole'
         'Get-LPDiscoverySession'
         'Remove-LPDiscoveryResources'
+        'Wait-LPCloudTrailDelivery'
+        'Start-LPPolicyGeneration'
+        'Wait-LPPolicyGeneration'
+        'Get-LPGeneratedPolicy'
+        'Stop-LPPolicyGeneration'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -15,6 +15,7 @@ public enum LPErrorCategory
     PermissionDenied,
     ResourceExists,
     ResourceUnavailable,
+    ResourceBusy,
     LimitsExceeded,
     OperationTimeout,
     ConnectionError,

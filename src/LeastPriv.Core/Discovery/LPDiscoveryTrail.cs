@@ -91,6 +91,12 @@ public sealed class LPDeliveryStatus
 
     public TimeSpan Waited { get; init; }
 
+    /// <summary>The trail's home region, whose delivery the wait checks.</summary>
+    public string? HomeRegion { get; init; }
+
+    /// <summary>The first home-region log file stored after the window's end (the proof of delivery).</summary>
+    public string? CoveringLogFile { get; init; }
+
     public override string ToString() => Delivered ? $"Delivered ({LogFileCount} files)" : "Not delivered";
 }
 

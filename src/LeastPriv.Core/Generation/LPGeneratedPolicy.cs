@@ -20,8 +20,14 @@ public sealed class LPGeneratedPolicy
     /// <summary>Service prefixes of the granted actions, sorted.</summary>
     public string[] Services { get; set; } = Array.Empty<string>();
 
-    /// <summary>Where the activity came from: <c>CloudTrail</c> for the local generator.</summary>
+    /// <summary>Where the policy came from: <c>CloudTrail</c> for the local generator, <c>AccessAnalyzer</c> for IAM Access Analyzer.</summary>
     public string Source { get; set; } = "CloudTrail";
+
+    /// <summary>The IAM Access Analyzer job the policy came from (Source AccessAnalyzer).</summary>
+    public string? JobId { get; set; }
+
+    /// <summary>Services IAM Access Analyzer saw only at service level (no actions in the policy unless the template was asked for).</summary>
+    public string[] ServiceLevelServices { get; set; } = Array.Empty<string>();
 
     /// <summary>Records given to the generator.</summary>
     public long EventCount { get; set; }

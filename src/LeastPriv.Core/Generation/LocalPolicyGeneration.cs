@@ -35,7 +35,23 @@ public static class LocalPolicyGeneration
         readFilter.Validate();
         var files = CloudTrailFileSet.Resolve(paths, basePath: basePath, reporter: reporter);
         reporter.Verbose($"Generating a policy from {files.Files.Count} CloudTrail file(s), resource scope {options.ResourceScope}.");
+        return await FromSourcesAsync(files.ToSources(), readFilter, options, reporter, cancellationToken, null, maxDegreeOfParallelism).ConfigureAwait(false);
+    }
 
+    /// <summary>
+    /// The generator over any sources (files, a trail's S3 objects), read in parallel with one
+    /// accumulator per reading thread. <paramref name="include"/>, when given, drops records the
+    /// filter cannot express (several capture windows with gaps between them).
+    /// </summary>
+    public static async Task<LPGeneratedPolicy> FromSourcesAsync(
+        IReadOnlyList<CloudTrailSource> sources,
+        CloudTrailFilter readFilter,
+        LocalPolicyGeneratorOptions options,
+        IEngineReporter reporter,
+        CancellationToken cancellationToken,
+        Func<CloudTrailRecord, bool>? include = null,
+        int maxDegreeOfParallelism = 0)
+    {
         var generator = new LocalPolicyGenerator(options);
         var total = generator.CreateAccumulator();
         var readerOptions = new CloudTrailReaderOptions
@@ -48,11 +64,17 @@ public static class LocalPolicyGeneration
         };
 
         var result = await CloudTrailReader.ForEachRecordAsync(
-            files.ToSources(),
+            sources,
             readFilter,
             readerOptions,
             generator.CreateAccumulator,
-            (record, accumulator) => generator.Add(accumulator, record),
+            (record, accumulator) =>
+            {
+                if (include is null || include(record))
+                {
+                    generator.Add(accumulator, record);
+                }
+            },
             accumulator => total.MergeFrom(accumulator),
             reporter,
             cancellationToken).ConfigureAwait(false);

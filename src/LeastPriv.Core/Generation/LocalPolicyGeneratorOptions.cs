@@ -24,6 +24,18 @@ public enum PolicyGeneralization
 
 public sealed class LocalPolicyGeneratorOptions
 {
+    /// <summary>The flags named by <c>-Generalize Region,Account</c>.</summary>
+    public static PolicyGeneralization ParseGeneralization(IEnumerable<string>? parts)
+    {
+        var generalize = PolicyGeneralization.None;
+        foreach (var part in parts ?? Array.Empty<string>())
+        {
+            generalize |= (PolicyGeneralization)Enum.Parse(typeof(PolicyGeneralization), part, ignoreCase: true);
+        }
+
+        return generalize;
+    }
+
     public ResourceScope ResourceScope { get; set; } = ResourceScope.Any;
 
     public PolicyGeneralization Generalize { get; set; } = PolicyGeneralization.None;

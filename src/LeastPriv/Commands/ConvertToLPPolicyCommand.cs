@@ -123,12 +123,7 @@ public sealed class ConvertToLPPolicyCommand : Base.LPCmdlet
 
     private LocalPolicyGeneratorOptions Options()
     {
-        var generalize = PolicyGeneralization.None;
-        foreach (var part in Generalize)
-        {
-            generalize |= (PolicyGeneralization)Enum.Parse(typeof(PolicyGeneralization), part, ignoreCase: true);
-        }
-
+        var generalize = LocalPolicyGeneratorOptions.ParseGeneralization(Generalize);
         return new LocalPolicyGeneratorOptions
         {
             ResourceScope = ResourceScope,
@@ -137,8 +132,4 @@ public sealed class ConvertToLPPolicyCommand : Base.LPCmdlet
             IncludeDependentActions = IncludeDependentActions.IsPresent,
         };
     }
-
-    // A DateTime typed at the prompt is local time unless it says otherwise.
-    private static DateTimeOffset ToUtc(DateTime value) =>
-        new(value.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(value, DateTimeKind.Local).ToUniversalTime() : value.ToUniversalTime());
 }

@@ -10,6 +10,7 @@ namespace LeastPriv.PowerShell.Tests.Discovery;
 /// behind the stand-in over HTTP, checked with the AWS CLI as a user would.
 /// </summary>
 [Trait("Category", "Integration")]
+[Collection(LeastPrivHomeCollection.Name)]
 public sealed class DiscoveryLifecycleTests : IClassFixture<DiscoveryStandInFixture>
 {
     private readonly DiscoveryStandInFixture _fx;

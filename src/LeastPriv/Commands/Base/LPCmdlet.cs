@@ -86,6 +86,10 @@ public abstract class LPCmdlet : PSCmdlet
     /// </summary>
     protected virtual bool ConfirmMutation(string target, string action) => ShouldProcess(target, action);
 
+    /// <summary>A DateTime typed at the prompt is local time unless it says otherwise.</summary>
+    protected static DateTimeOffset ToUtc(DateTime value) =>
+        new(value.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(value, DateTimeKind.Local).ToUniversalTime() : value.ToUniversalTime());
+
     /// <summary>Maps an engine error onto a PowerShell error record, once, for every cmdlet.</summary>
     public static ErrorRecord ToErrorRecord(LeastPrivException ex)
     {
