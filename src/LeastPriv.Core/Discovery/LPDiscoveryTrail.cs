@@ -21,6 +21,12 @@ public sealed class LPDiscoveryTrail
     /// <summary>The regions whose events the trail records (all enabled regions when multi-region).</summary>
     public IReadOnlyList<string> Regions { get; init; } = Array.Empty<string>();
 
+    /// <summary>
+    /// True when generation reads every region (no -Region given; <see cref="Regions"/> is then
+    /// empty). False when it is bounded to <see cref="Regions"/>.
+    /// </summary>
+    public bool AllRegions { get; init; }
+
     public string BucketName { get; init; } = string.Empty;
 
     /// <summary>The key prefix inside the bucket, when one is used.</summary>
@@ -31,6 +37,9 @@ public sealed class LPDiscoveryTrail
 
     /// <summary>The service role Access Analyzer assumes to read the trail's bucket.</summary>
     public string AccessRoleArn { get; init; } = string.Empty;
+
+    /// <summary>The name of that service role.</summary>
+    public string? AccessRoleName { get; init; }
 
     public string AccountId { get; init; } = string.Empty;
 
