@@ -307,8 +307,10 @@ public sealed class DiscoveryTrailProvisioner
         var create = new PutBucketRequest { BucketName = name };
         if (plan.HomeRegion != "us-east-1")
         {
-            // us-east-1 takes no LocationConstraint; every other region needs one.
-            create.BucketRegionName = plan.HomeRegion;
+            // us-east-1 takes no LocationConstraint; every other region needs one. Given as the
+            // region name itself: the SDK's region helpers turn eu-west-1 into the legacy "EU",
+            // which regional endpoints refuse (IllegalLocationConstraintException).
+            create.PutBucketConfiguration = new PutBucketConfiguration { LocationConstraint = new BucketLocationConstraint(plan.HomeRegion) };
         }
 
         await S3Calls.RunAsync("CreateBucket", name, () => s3.PutBucketAsync(create, ct)).ConfigureAwait(false);

@@ -31,12 +31,18 @@ public sealed class TrailTeardown : IDisposable
     public static TrailTeardown For(AwsContext context)
         => new(r => context.WithRegion(r).CreateCloudTrailClient(), r => context.WithRegion(r).CreateS3Client(), context.Region);
 
-    /// <summary>Stops logging (so nothing more is written), then deletes the trail. TrailNotFound means it is gone.</summary>
+    /// <summary>
+    /// Stops logging (so nothing more is written), then deletes the trail. TrailNotFound (from the
+    /// GetTrail that comes first) means it is gone. StopLogging and DeleteTrail get the trail's
+    /// name, which AWS accepts like the ARN and which emulators also resolve.
+    /// </summary>
     public async Task DeleteTrailAsync(string nameOrArn, string region, CancellationToken cancellationToken)
     {
         var cloudTrail = CloudTrailIn(region);
-        await cloudTrail.StopLoggingAsync(nameOrArn, cancellationToken).ConfigureAwait(false);
-        await cloudTrail.DeleteTrailAsync(nameOrArn, cancellationToken).ConfigureAwait(false);
+        var trail = await cloudTrail.GetTrailAsync(nameOrArn, cancellationToken).ConfigureAwait(false);
+        var name = trail.Name.Length > 0 ? trail.Name : nameOrArn;
+        await cloudTrail.StopLoggingAsync(name, cancellationToken).ConfigureAwait(false);
+        await cloudTrail.DeleteTrailAsync(name, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Deletes every object version and delete marker in the bucket, then the bucket. NoSuchBucket means it is gone.</summary>
