@@ -148,6 +148,28 @@ public sealed class DiscoveryTrailTests
             files.SelectMany(f => f.Records),
             r => r.GetProperty("eventName").GetString() == "ListBuckets" && r.GetProperty("userIdentity").GetProperty("arn").GetString() == userArn);
 
+        // IAM Access Analyzer accepts the role and reads the trail's bucket through it.
+        var details = JsonSerializer.Serialize(new
+        {
+            trails = new[] { new { cloudTrailArn = (string)trail.Properties["TrailArn"].Value, allRegions = true } },
+            accessRole = roleArn,
+            startTime = DateTimeOffset.UtcNow.AddHours(-1).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+            endTime = DateTimeOffset.UtcNow.AddMinutes(5).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+        });
+        var start = await MustAsync(cli, "accessanalyzer", "start-policy-generation", "--policy-generation-details", $"principalArn={userArn}", "--cloud-trail-details", details);
+        var jobId = start.Json.GetProperty("jobId").GetString()!;
+        string? jobStatus = null;
+        AwsCliResult generated = start;
+        for (var attempt = 0; attempt < 60 && jobStatus is null or "IN_PROGRESS"; attempt++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            generated = await MustAsync(cli, "accessanalyzer", "get-generated-policy", "--job-id", jobId);
+            jobStatus = generated.Json.GetProperty("jobDetails").GetProperty("status").GetString();
+        }
+
+        Assert.True(jobStatus == "SUCCEEDED", generated.ToString());
+        Assert.Contains("s3:ListAllMyBuckets", generated.StandardOutput, StringComparison.Ordinal);
+
         var removed = ps.Run("$t | Remove-LPDiscoveryResources -Force @aws", Vars());
 
         removed.ThrowIfFailed();
