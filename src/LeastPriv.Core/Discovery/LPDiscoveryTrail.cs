@@ -18,7 +18,10 @@ public sealed class LPDiscoveryTrail
 
     public bool IsMultiRegionTrail { get; init; }
 
-    /// <summary>The regions whose events the trail records (all enabled regions when multi-region).</summary>
+    /// <summary>
+    /// The regions policy generation reads: empty when <see cref="AllRegions"/> (a multi-region
+    /// trail records every enabled region); otherwise the regions given to New-LPDiscoveryTrail.
+    /// </summary>
     public IReadOnlyList<string> Regions { get; init; } = Array.Empty<string>();
 
     /// <summary>
