@@ -20,6 +20,7 @@
         'Export-LPPolicy'
         'New-LPDiscoveryUser'
         'New-LPDiscoveryRole'
+        'New-LPDiscoveryTrail'
         'Get-LPDiscoverySession'
         'Remove-LPDiscoveryResources'
         'Wait-LPCloudTrailDelivery'

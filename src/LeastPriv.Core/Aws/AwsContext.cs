@@ -117,6 +117,10 @@ public sealed class AwsContext
         return new AwsContext(creds, source, Region, RegionSource, _explicitEndpoint, RetryPolicy.WithNewKeyGrace(newKeyGrace), Http, Reporter);
     }
 
+    /// <summary>The same credentials and endpoints for another region (e.g. a trail's home region).</summary>
+    public AwsContext WithRegion(string region)
+        => new(Credentials, CredentialSource, AwsRegions.Validate(region), "trail home region", _explicitEndpoint, RetryPolicy, Http, Reporter);
+
     /// <summary>The same context with another retry policy.</summary>
     public AwsContext WithRetryPolicy(AwsRetryPolicy policy)
         => new(Credentials, CredentialSource, Region, RegionSource, _explicitEndpoint, policy, Http, Reporter);

@@ -155,6 +155,35 @@ internal sealed class CloudTrailClient : ICloudTrailApi
             _ => true,
             cancellationToken);
 
+    public async Task<IReadOnlyList<AwsTag>> ListTagsAsync(string trailArn, CancellationToken cancellationToken = default)
+    {
+        var tags = new List<AwsTag>();
+        string? nextToken = null;
+        do
+        {
+            var token = nextToken;
+            var page = await CallAsync(
+                "ListTags",
+                AwsJson.Object(w =>
+                {
+                    w.Strings("ResourceIdList", new[] { trailArn });
+                    w.String("NextToken", token);
+                }),
+                trailArn,
+                r => (Tags: r.Array("ResourceTagList")
+                        .SelectMany(t => t.Array("TagsList"))
+                        .Select(t => new AwsTag(t.Str("Key") ?? string.Empty, t.Str("Value") ?? string.Empty))
+                        .ToList(),
+                    Next: r.Str("NextToken")),
+                cancellationToken).ConfigureAwait(false);
+            tags.AddRange(page.Tags);
+            nextToken = string.IsNullOrEmpty(page.Next) ? null : page.Next;
+        }
+        while (nextToken is not null);
+
+        return tags;
+    }
+
     public async IAsyncEnumerable<CloudTrailLookupEvent> LookupEventsAsync(CloudTrailLookupRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ValidateLookup(request);

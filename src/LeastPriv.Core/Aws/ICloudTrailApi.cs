@@ -32,6 +32,9 @@ public interface ICloudTrailApi
 
     Task AddTagsAsync(string resourceId, IEnumerable<AwsTag> tags, CancellationToken cancellationToken = default);
 
+    /// <summary>The tags of one trail (ListTags, every page); the trail ARN, called in its home region.</summary>
+    Task<IReadOnlyList<AwsTag>> ListTagsAsync(string trailArn, CancellationToken cancellationToken = default);
+
     /// <summary>Every matching event, page by page (NextToken), as they arrive.</summary>
     IAsyncEnumerable<CloudTrailLookupEvent> LookupEventsAsync(CloudTrailLookupRequest request, CancellationToken cancellationToken = default);
 }

@@ -25,12 +25,15 @@ public sealed class DiscoveryCleanup
     private readonly IIamApi _iam;
     private readonly SessionStore _store;
     private readonly IEngineReporter _reporter;
+    private readonly TrailTeardown? _trail;
 
-    public DiscoveryCleanup(IIamApi iam, SessionStore store, IEngineReporter reporter)
+    /// <summary>Cleanup through IAM; with <paramref name="trail"/> also of trails and buckets (reported as Skipped without it).</summary>
+    public DiscoveryCleanup(IIamApi iam, SessionStore store, IEngineReporter reporter, TrailTeardown? trail = null)
     {
         _iam = iam;
         _store = store;
         _reporter = reporter;
+        _trail = trail;
     }
 
     public async Task<IReadOnlyList<LPCleanupResult>> RemoveAsync(
@@ -55,6 +58,10 @@ public sealed class DiscoveryCleanup
         if (options.TagSweep)
         {
             await run.SweepAsync().ConfigureAwait(false);
+            if (!options.KeepTrail)
+            {
+                await run.SweepTrailsAsync().ConfigureAwait(false);
+            }
         }
 
         if (manifest.Resources.All(r => r.IsGone) && manifest.State != DiscoverySessionState.Removed)
@@ -130,9 +137,13 @@ public sealed class DiscoveryCleanup
                     break;
                 case DiscoveryResourceType.Trail:
                 case DiscoveryResourceType.TrailBucket:
-                    // Written by the trail cmdlets, which bring their own removal.
-                    Report(resource, LPCleanupAction.Skipped, source, $"{resource.Type} resources are not removed by this version; delete {Describe(resource)} yourself.");
-                    return;
+                    if (_owner._trail is null)
+                    {
+                        Report(resource, LPCleanupAction.Skipped, source, $"No CloudTrail/S3 access was given to this cleanup; delete {Describe(resource)} yourself.");
+                        return;
+                    }
+
+                    break;
             }
 
             await DeleteAsync(resource, source, () => DeleteCallAsync(resource)).ConfigureAwait(false);
@@ -251,8 +262,86 @@ public sealed class DiscoveryCleanup
             }
         }
 
+        /// <summary>Trails and buckets tagged with the session id that the manifest does not name.</summary>
+        public async Task SweepTrailsAsync()
+        {
+            var teardown = _owner._trail;
+            if (teardown is null)
+            {
+                return;
+            }
+
+            var manifest = Recorder.Manifest;
+            var tag = Recorder.SessionTag;
+            var regions = new[] { manifest.Trail?.HomeRegion, teardown.DefaultRegion, manifest.Region }
+                .Where(r => !string.IsNullOrEmpty(r))
+                .Select(r => r!)
+                .Distinct(StringComparer.Ordinal)
+                .ToList();
+            if (regions.Count == 0)
+            {
+                Reporter.Warning($"Session {SessionId}: no region is known, so trails and buckets tagged {tag} were not looked for. Pass -Region to include them.");
+                return;
+            }
+
+            var knownTrails = new HashSet<string>(manifest.Resources.Where(r => r.Type == DiscoveryResourceType.Trail).SelectMany(r => new[] { r.Name, r.Arn }).Where(n => n is not null).Select(n => n!), StringComparer.Ordinal);
+            var knownBuckets = new HashSet<string>(manifest.Resources.Where(r => r.Type == DiscoveryResourceType.TrailBucket && r.Name is not null).Select(r => r.Name!), StringComparer.Ordinal);
+            Reporter.Verbose($"Session {SessionId}: looking for CloudTrail trails ({string.Join(", ", regions)}) and S3 buckets tagged {tag} that the manifest misses.");
+            try
+            {
+                foreach (var region in regions)
+                {
+                    foreach (var trail in await teardown.FindTaggedTrailsAsync(region, tag, _ct).ConfigureAwait(false))
+                    {
+                        if (knownTrails.Contains(trail.Name) || (trail.TrailARN is not null && knownTrails.Contains(trail.TrailARN)))
+                        {
+                            continue;
+                        }
+
+                        var entry = AddFound(DiscoveryResourceType.Trail, trail.Name, trail.TrailARN, null, "TagSweep");
+                        knownTrails.Add(trail.Name);
+                        Reporter.Warning($"{Describe(entry)} carries the tag of session {SessionId} but was missing from its manifest; removing it.");
+                        await RemoveAsync(entry, "TagSweep").ConfigureAwait(false);
+                    }
+                }
+
+                var unreadable = 0;
+                foreach (var bucket in await teardown.FindTaggedBucketsAsync(regions[0], tag, (name, code) =>
+                {
+                    unreadable++;
+                    Reporter.Debug($"The tags of S3 bucket '{name}' could not be read ({code}); it is not swept.");
+                }, _ct).ConfigureAwait(false))
+                {
+                    if (knownBuckets.Contains(bucket))
+                    {
+                        continue;
+                    }
+
+                    var entry = AddFound(DiscoveryResourceType.TrailBucket, bucket, "arn:aws:s3:::" + bucket, null, "TagSweep");
+                    Reporter.Warning($"{Describe(entry)} carries the tag of session {SessionId} but was missing from its manifest; removing it with its objects.");
+                    await RemoveAsync(entry, "TagSweep").ConfigureAwait(false);
+                }
+
+                if (unreadable > 0)
+                {
+                    Reporter.Warning($"Session {SessionId}: the tags of {unreadable} S3 bucket(s) could not be read, so they were not swept (see -Debug).");
+                }
+            }
+            catch (LeastPrivException ex)
+            {
+                Reporter.Error(new LeastPrivException(
+                    "DiscoveryTagSweepFailed",
+                    ex.Category,
+                    $"The trail and bucket tag sweep of session {SessionId} could not finish: {ex.Message}",
+                    SessionId,
+                    ex));
+            }
+        }
+
         private Task DeleteCallAsync(ManifestResource r) => r.Type switch
         {
+            DiscoveryResourceType.Trail => _owner._trail!.DeleteTrailAsync(r.Arn ?? r.Name!, TrailRegion(r), _ct),
+            DiscoveryResourceType.TrailBucket => _owner._trail!.DeleteBucketAsync(r.Name!, BucketRegion(r), _ct),
             DiscoveryResourceType.AccessKey => Iam.DeleteAccessKeyAsync(r.Parent, r.Name!, _ct),
             DiscoveryResourceType.UserPolicyAttachment => Iam.DetachUserPolicyAsync(r.Parent!, r.Arn ?? r.Name!, _ct),
             DiscoveryResourceType.RolePolicyAttachment => Iam.DetachRolePolicyAsync(r.Parent!, r.Arn ?? r.Name!, _ct),
@@ -264,6 +353,28 @@ public sealed class DiscoveryCleanup
             DiscoveryResourceType.ManagedPolicy => Iam.DeletePolicyAsync(r.Arn ?? r.Name!, _ct),
             _ => throw new LeastPrivException("DiscoveryResourceTypeUnknown", LPErrorCategory.NotImplemented, $"No removal is known for {r.Type}.", r.Name),
         };
+
+        /// <summary>A trail is addressed in its home region: the ARN's region, else the manifest's.</summary>
+        private string TrailRegion(ManifestResource r)
+        {
+            var parts = (r.Arn ?? string.Empty).Split(':');
+            if (parts.Length > 3 && parts[3].Length > 0)
+            {
+                return parts[3];
+            }
+
+            return Recorder.Manifest.Trail?.HomeRegion is { Length: > 0 } home ? home : RegionOrThrow(r);
+        }
+
+        private string BucketRegion(ManifestResource r)
+            => Recorder.Manifest.Trail is { } t && t.BucketName == r.Name && t.HomeRegion.Length > 0 ? t.HomeRegion : RegionOrThrow(r);
+
+        private string RegionOrThrow(ManifestResource r)
+            => _owner._trail?.DefaultRegion ?? Recorder.Manifest.Region ?? throw new LeastPrivException(
+                "AwsRegionNotFound",
+                LPErrorCategory.InvalidOperation,
+                $"The region of {Describe(r)} is not known; pass -Region.",
+                r.Name);
 
         /// <summary>A key planned but never recorded (crash between CreateAccessKey and the save): every key of the session's user goes.</summary>
         private async Task RemovePlannedKeysAsync(ManifestResource planned)

@@ -18,8 +18,17 @@ public sealed class LPDiscoveryTrail
 
     public bool IsMultiRegionTrail { get; init; }
 
-    /// <summary>The regions whose events the trail records (all enabled regions when multi-region).</summary>
+    /// <summary>
+    /// The regions policy generation reads: empty when <see cref="AllRegions"/> (a multi-region
+    /// trail records every enabled region); otherwise the regions given to New-LPDiscoveryTrail.
+    /// </summary>
     public IReadOnlyList<string> Regions { get; init; } = Array.Empty<string>();
+
+    /// <summary>
+    /// True when generation reads every region (no -Region given; <see cref="Regions"/> is then
+    /// empty). False when it is bounded to <see cref="Regions"/>.
+    /// </summary>
+    public bool AllRegions { get; init; }
 
     public string BucketName { get; init; } = string.Empty;
 
@@ -31,6 +40,9 @@ public sealed class LPDiscoveryTrail
 
     /// <summary>The service role Access Analyzer assumes to read the trail's bucket.</summary>
     public string AccessRoleArn { get; init; } = string.Empty;
+
+    /// <summary>The name of that service role.</summary>
+    public string? AccessRoleName { get; init; }
 
     public string AccountId { get; init; } = string.Empty;
 

@@ -151,6 +151,11 @@ public sealed class ManifestTrail
 
     public bool IsMultiRegionTrail { get; set; }
 
+    /// <summary>
+    /// The regions policy generation reads: empty means every region (a multi-region trail with no
+    /// -Region); otherwise the listed ones (one: a single-region trail; several: a multi-region
+    /// trail, which records every region, bounded to these).
+    /// </summary>
     public List<string> Regions { get; set; } = new();
 
     public string BucketName { get; set; } = string.Empty;

@@ -37,8 +37,9 @@ public sealed class RemoveLPDiscoveryResourcesCommand : LPAwsCmdlet
         {
             var store = SessionStore.Default();
             var manifests = SessionId.Select(id => store.Load(id)).ToList();
-            var iam = GetAwsContext(reporter).CreateIamClient();
-            var cleanup = new DiscoveryCleanup(iam, store, reporter);
+            var context = GetAwsContext(reporter);
+            using var trails = TrailTeardown.For(context);
+            var cleanup = new DiscoveryCleanup(context.CreateIamClient(), store, reporter, trails);
             foreach (var manifest in manifests)
             {
                 await cleanup.RemoveAsync(manifest, new DiscoveryCleanupOptions { KeepTrail = KeepTrail.IsPresent }, Emit, ct).ConfigureAwait(false);

@@ -10,7 +10,8 @@ namespace LeastPriv.PowerShell.Tests.Discovery;
 /// Access Analyzer generation, the local generator, a verification run, export and teardown.
 /// </summary>
 [Trait("Category", "Pipeline")]
-public sealed class DiscoveryPipelineTests : IClassFixture<DiscoveryStandInFixture>
+[Collection(DiscoveryStandInCollection.Name)]
+public sealed class DiscoveryPipelineTests
 {
     // The management calls of the workload (what Access Analyzer reads) and the S3 object calls,
     // which CloudTrail records as data events (what the local generator reads as well).

@@ -17,6 +17,7 @@ public sealed class GenerationStandInFixture : StandInFixture
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private GenerationScenario? _scenario;
+    private string? _previousHome;
 
     /// <summary>The private LEASTPRIV_HOME of these tests (set while the fixture lives).</summary>
     public string Home { get; } = Path.Combine(Path.GetTempPath(), "lp-home-gen-" + Guid.NewGuid().ToString("N")[..10]);
@@ -33,6 +34,10 @@ public sealed class GenerationStandInFixture : StandInFixture
     public override async Task InitializeAsync()
     {
         Directory.CreateDirectory(Home);
+
+        // The class runs inside the discovery collection, whose shared fixture owns LEASTPRIV_HOME:
+        // take it over for this class and give it back afterwards.
+        _previousHome = Environment.GetEnvironmentVariable("LEASTPRIV_HOME");
         Environment.SetEnvironmentVariable("LEASTPRIV_HOME", Home);
         await base.InitializeAsync();
     }
@@ -40,7 +45,7 @@ public sealed class GenerationStandInFixture : StandInFixture
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        Environment.SetEnvironmentVariable("LEASTPRIV_HOME", null);
+        Environment.SetEnvironmentVariable("LEASTPRIV_HOME", _previousHome);
         try
         {
             Directory.Delete(Home, recursive: true);

@@ -11,7 +11,7 @@ namespace LeastPriv.PowerShell.Tests.Generation;
 /// bucket, then the cmdlets in a real PowerShell engine.
 /// </summary>
 [Trait("Category", "Integration")]
-[Collection(LeastPrivHomeCollection.Name)]
+[Collection(DiscoveryStandInCollection.Name)]
 public sealed class PolicyGenerationTests : IClassFixture<GenerationStandInFixture>
 {
     private readonly GenerationStandInFixture _fx;

@@ -90,6 +90,7 @@ public sealed class ClientConformanceTests
             "TrailARN", "Type", "Values", "ExcludeManagementEventSources", "Name", "Field", "Equals", "NotEndsWith"),
         ["GetEventSelectors"] = new(async c => await c.GetEventSelectorsAsync("lp-trail"), "TrailARN", "Type", "Values", "Name", "Field", "StartsWith"),
         ["AddTags"] = new(c => Done(c.AddTagsAsync(TrailArn, Tags))),
+        ["ListTags"] = new(async c => await c.ListTagsAsync(TrailArn), "Key", "Value"),
         ["LookupEvents"] = new(
             async c =>
             {
