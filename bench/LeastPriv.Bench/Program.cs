@@ -9,7 +9,7 @@ using LeastPriv.Bench;
 //   decompress --data <dir>                              one measurement (child)
 //   policy --data <dir> [--user <name>]                  one measurement (child)
 //   parse --data <dir> [--user <name>]                   the reader alone (child; LEASTPRIV_BENCH_SIDE=parse makes run use it)
-//   micro --data <dir>                                   single-threaded: decompress vs reader vs bare tokenizing
+//   micro --data <dir> [--user <name>]                   single-threaded: decompress vs reader (tokenizer / scan) vs bare tokenizing
 var options = ParseOptions(args.Skip(1));
 switch (args.FirstOrDefault())
 {
@@ -23,7 +23,7 @@ switch (args.FirstOrDefault())
     case "parse":
         return Measure(() => Workloads.Parse(Required(options, "data"), options.GetValueOrDefault("user")));
     case "micro":
-        return Micro.Run(Required(options, "data"));
+        return Micro.Run(Required(options, "data"), options.GetValueOrDefault("user", "app-user-07"));
     case "policy":
         return Measure(() => Workloads.GeneratePolicy(Required(options, "data"), options.GetValueOrDefault("user")));
     case "run":
