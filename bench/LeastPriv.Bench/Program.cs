@@ -35,10 +35,12 @@ switch (args.FirstOrDefault())
 
 static int Measure(Func<string> work)
 {
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
     var sw = Stopwatch.StartNew();
     var summary = work();
     sw.Stop();
-    var result = new Measurement(sw.Elapsed.TotalSeconds, PeakRssBytes(), summary);
+    cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+    var result = new Measurement(sw.Elapsed.TotalSeconds, PeakRssBytes(), summary) { CpuSeconds = cpu.TotalSeconds };
     Console.WriteLine(JsonSerializer.Serialize(result));
     return 0;
 }
@@ -82,7 +84,11 @@ static Dictionary<string, string> ParseOptions(IEnumerable<string> items)
 static string Required(Dictionary<string, string> options, string name) =>
     options.TryGetValue(name, out var value) ? value : throw new ArgumentException($"--{name} is required");
 
-internal sealed record Measurement(double Seconds, long PeakRssBytes, string Summary);
+internal sealed record Measurement(double Seconds, long PeakRssBytes, string Summary)
+{
+    /// <summary>Processor time of the measured work (all threads): steadier than wall time on a busy machine.</summary>
+    public double CpuSeconds { get; init; }
+}
 
 internal static class Workloads
 {
@@ -141,6 +147,9 @@ internal static class Runner
         Console.WriteLine($"decompress only:     {d:F2}s (median of {repeat}; {decompress[0].Summary})");
         Console.WriteLine($"ConvertTo-LPPolicy:  {p:F2}s (median of {repeat}; {policy[0].Summary})");
         Console.WriteLine($"ratio:               {p / d:F2}");
+        var dc = Median(decompress.Select(m => m.CpuSeconds));
+        var pc = Median(policy.Select(m => m.CpuSeconds));
+        Console.WriteLine($"processor time:      decompress {dc:F2}s, {(Environment.GetEnvironmentVariable("LEASTPRIV_BENCH_SIDE") ?? "policy")} {pc:F2}s, ratio {pc / dc:F2}");
         Console.WriteLine($"peak memory:         policy {policy.Max(m => m.PeakRssBytes) / (1024 * 1024)} MiB, decompress {decompress.Max(m => m.PeakRssBytes) / (1024 * 1024)} MiB");
         return 0;
     }

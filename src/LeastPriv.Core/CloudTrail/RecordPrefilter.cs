@@ -7,8 +7,9 @@ namespace LeastPriv.Core.CloudTrail;
 /// Tells from a record's raw JSON bytes that the filter's caller criteria cannot accept it, so
 /// the record need not be tokenized. Errs only towards "may match": a record whose text holds
 /// every required name (ASCII case-insensitive) is kept, and so is any record with a
-/// <c>\u</c> or <c>\/</c> escape, which could spell a name in other bytes. Those kept records
-/// are then parsed and filtered as usual.
+/// <c>\uXXXX</c> or <c>\/</c> escape that stands for a character of a name (in either case),
+/// which could spell the name in other bytes. Those kept records are then parsed and filtered
+/// as usual.
 /// </summary>
 internal sealed class RecordPrefilter
 {
@@ -17,9 +18,17 @@ internal sealed class RecordPrefilter
 
     private readonly Needle[][] _groups;
 
-    private RecordPrefilter(Needle[][] groups)
+    // ASCII characters of any required name, both cases: the only ones an escape could hide a name with.
+    private readonly bool[] _nameCharacters = new bool[128];
+
+    private RecordPrefilter(Needle[][] groups, IEnumerable<string> names)
     {
         _groups = groups;
+        foreach (var c in names.SelectMany(n => n))
+        {
+            _nameCharacters[char.ToLowerInvariant(c)] = true;
+            _nameCharacters[char.ToUpperInvariant(c)] = true;
+        }
     }
 
     /// <summary>A prefilter for <paramref name="filter"/>, or null when its criteria name no text every match must contain.</summary>
@@ -51,7 +60,7 @@ internal sealed class RecordPrefilter
             }
         }
 
-        return new RecordPrefilter(groups);
+        return new RecordPrefilter(groups, required.SelectMany(g => g));
     }
 
     /// <summary>False only when the record cannot pass the caller criteria.</summary>
@@ -83,29 +92,79 @@ internal sealed class RecordPrefilter
     }
 
     /// <summary>
-    /// True when the text holds <c>\u</c> or <c>\/</c> (conservatively, even after an escaped
-    /// backslash): escapes that can stand for letters, digits or '/' of a name. The other
-    /// escapes (\" \\ \b \f \n \r \t) stand for characters that names never contain.
+    /// True when an escape in the text stands for a character of a required name: <c>\uXXXX</c>
+    /// of such a character, or <c>\/</c> when a name holds '/'. The other escapes
+    /// (\" \\ \b \f \n \r \t) stand for characters names never contain, and no character
+    /// beyond ASCII equals an ASCII one when case is ignored. A malformed escape counts as hiding.
     /// </summary>
-    private static bool HasHidingEscape(ReadOnlySpan<byte> record)
+    [MethodImpl(Hot)]
+    private bool HasHidingEscape(ReadOnlySpan<byte> record)
     {
         var i = record.IndexOf((byte)'\\');
-        while (i >= 0 && i + 1 < record.Length)
+        while (i >= 0)
         {
-            var after = record[i + 1];
-            if (after is (byte)'u' or (byte)'/')
+            if (i + 1 >= record.Length)
             {
                 return true;
             }
 
-            var next = record.Slice(i + 1).IndexOf((byte)'\\');
-            i = next < 0 ? -1 : i + 1 + next;
+            var escaped = record[i + 1];
+            var length = 2;
+            if (escaped == (byte)'u')
+            {
+                if (i + 6 > record.Length || !TryHex(record.Slice(i + 2, 4), out var value))
+                {
+                    return true;
+                }
+
+                if (value < 128 && _nameCharacters[value])
+                {
+                    return true;
+                }
+
+                length = 6;
+            }
+            else if (escaped == (byte)'/' && _nameCharacters['/'])
+            {
+                return true;
+            }
+
+            // Escapes are read in order, so the backslash of "\\u0041" does not start another one.
+            var next = record.Slice(i + length).IndexOf((byte)'\\');
+            i = next < 0 ? -1 : i + length + next;
         }
 
         return false;
     }
 
-    /// <summary>An ASCII string found case-insensitively by searching for its rarest byte first.</summary>
+    private static bool TryHex(ReadOnlySpan<byte> digits, out int value)
+    {
+        value = 0;
+        foreach (var d in digits)
+        {
+            int v = d switch
+            {
+                >= (byte)'0' and <= (byte)'9' => d - '0',
+                >= (byte)'a' and <= (byte)'f' => d - 'a' + 10,
+                >= (byte)'A' and <= (byte)'F' => d - 'A' + 10,
+                _ => -1,
+            };
+            if (v < 0)
+            {
+                return false;
+            }
+
+            value = (value << 4) | v;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// An ASCII string found case-insensitively: by its longest run of two or more bytes that
+    /// have no case (digits, '-', '_', ...), which a vectorized substring search finds exactly,
+    /// or else by its rarest byte in either case.
+    /// </summary>
     private sealed class Needle
     {
         // Rough order of how often bytes occur in CloudTrail JSON, most frequent first; bytes not listed are rarer still.
@@ -115,13 +174,23 @@ internal sealed class RecordPrefilter
         private readonly int _anchor;
         private readonly byte _anchorLower;
         private readonly byte _anchorUpper;
+        private readonly byte[]? _caselessRun;
 
-        private Needle(byte[] lower, int anchor)
+        private Needle(byte[] lower, int anchor, int runStart, int runLength)
         {
             _lower = lower;
-            _anchor = anchor;
-            _anchorLower = lower[anchor];
-            _anchorUpper = Upper(lower[anchor]);
+            if (runLength >= 2)
+            {
+                _anchor = runStart;
+                _caselessRun = lower.AsSpan(runStart, runLength).ToArray();
+            }
+            else
+            {
+                _anchor = anchor;
+            }
+
+            _anchorLower = lower[_anchor];
+            _anchorUpper = Upper(lower[_anchor]);
         }
 
         /// <summary>Null when the text cannot be searched for in raw JSON (empty, not ASCII, or holding characters JSON must escape).</summary>
@@ -153,7 +222,24 @@ internal sealed class RecordPrefilter
                 }
             }
 
-            return new Needle(lower, anchor);
+            var (runStart, runLength) = (0, 0);
+            for (var i = 0; i < lower.Length;)
+            {
+                var end = i;
+                while (end < lower.Length && lower[end] is < (byte)'a' or > (byte)'z')
+                {
+                    end++;
+                }
+
+                if (end - i > runLength)
+                {
+                    (runStart, runLength) = (i, end - i);
+                }
+
+                i = end + 1;
+            }
+
+            return new Needle(lower, anchor, runStart, runLength);
         }
 
         [MethodImpl(Hot)]
@@ -163,9 +249,11 @@ internal sealed class RecordPrefilter
             var last = text.Length - (_lower.Length - _anchor);
             while (from <= last)
             {
-                var found = _anchorLower == _anchorUpper
-                    ? text.Slice(from, last - from + 1).IndexOf(_anchorLower)
-                    : text.Slice(from, last - from + 1).IndexOfAny(_anchorLower, _anchorUpper);
+                var window = text.Slice(from, last - from + 1 + (_caselessRun is null ? 0 : _caselessRun.Length - 1));
+                var found = _caselessRun is not null ? window.IndexOf(_caselessRun)
+                    : _anchorLower == _anchorUpper
+                    ? window.IndexOf(_anchorLower)
+                    : window.IndexOfAny(_anchorLower, _anchorUpper);
                 if (found < 0)
                 {
                     return false;
