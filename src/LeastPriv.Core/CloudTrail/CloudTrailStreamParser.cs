@@ -500,7 +500,10 @@ internal sealed class CloudTrailStreamParser : IDisposable
             }
 
             _arrayHasValue = true;
-            if (_prefilter!.MayMatch(new ReadOnlySpan<byte>(_buffer, start, length)))
+            var bytes = new ReadOnlySpan<byte>(_buffer, start, length);
+
+            // An object that does not even name a userIdentity may be no record at all: the parse counts it as the one or the other.
+            if (_prefilter!.MayMatch(bytes) || bytes.IndexOf("userIdentity"u8) < 0)
             {
                 _pos = start;
                 var reader = new Utf8JsonReader(new ReadOnlySpan<byte>(_buffer, start, length), isFinalBlock: true, new JsonReaderState(_jsonOptions));
