@@ -40,7 +40,7 @@ static int Measure(Func<string> work)
     var summary = work();
     sw.Stop();
     cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-    var result = new Measurement(sw.Elapsed.TotalSeconds, PeakRssBytes(), summary) { CpuSeconds = cpu.TotalSeconds };
+    var result = new Measurement(sw.Elapsed.TotalSeconds, PeakRssBytes(), summary) { CpuSeconds = cpu.TotalSeconds, Collections = GC.CollectionCount(0), AllocatedBytes = GC.GetTotalAllocatedBytes() };
     Console.WriteLine(JsonSerializer.Serialize(result));
     return 0;
 }
@@ -88,6 +88,10 @@ internal sealed record Measurement(double Seconds, long PeakRssBytes, string Sum
 {
     /// <summary>Processor time of the measured work (all threads): steadier than wall time on a busy machine.</summary>
     public double CpuSeconds { get; init; }
+
+    public int Collections { get; init; }
+
+    public long AllocatedBytes { get; init; }
 }
 
 internal static class Workloads
