@@ -872,24 +872,37 @@ internal sealed class CloudTrailStreamParser : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Reads the next member of the object the reader is in (userIdentity, sessionContext and
+    /// its objects, a resource): its name, then the first token of its value.
+    /// </summary>
+    private static Member NextMember(ref Utf8JsonReader reader, out IdField name)
+    {
+        name = IdField.Unknown;
+        if (!reader.Read())
+        {
+            return Member.NeedMore;
+        }
+
+        if (reader.TokenType == JsonTokenType.EndObject)
+        {
+            return Member.End;
+        }
+
+        name = IdentityField(ref reader);
+        return reader.Read() ? Member.Value : Member.NeedMore;
+    }
+
     private bool ParseIdentity(ref Utf8JsonReader reader, UserIdentity identity)
     {
         while (true)
         {
-            if (!reader.Read())
+            switch (NextMember(ref reader, out var name))
             {
-                return false;
-            }
-
-            if (reader.TokenType == JsonTokenType.EndObject)
-            {
-                return true;
-            }
-
-            var name = IdentityField(ref reader);
-            if (!reader.Read())
-            {
-                return false;
+                case Member.End:
+                    return true;
+                case Member.NeedMore:
+                    return false;
             }
 
             if (name == IdField.SessionContext && reader.TokenType == JsonTokenType.StartObject)
@@ -943,23 +956,16 @@ internal sealed class CloudTrailStreamParser : IDisposable
     {
         while (true)
         {
-            if (!reader.Read())
+            switch (NextMember(ref reader, out var member))
             {
-                return false;
+                case Member.End:
+                    return true;
+                case Member.NeedMore:
+                    return false;
             }
 
-            if (reader.TokenType == JsonTokenType.EndObject)
-            {
-                return true;
-            }
-
-            var member = IdentityField(ref reader);
             var isIssuer = member == IdField.SessionIssuer;
             var isAttributes = member == IdField.Attributes;
-            if (!reader.Read())
-            {
-                return false;
-            }
 
             if (reader.TokenType != JsonTokenType.StartObject || !(isIssuer || isAttributes))
             {
@@ -973,23 +979,19 @@ internal sealed class CloudTrailStreamParser : IDisposable
 
             while (true)
             {
-                if (!reader.Read())
+                var next = NextMember(ref reader, out var name);
+                if (next == Member.NeedMore)
                 {
                     return false;
                 }
 
-                if (reader.TokenType == JsonTokenType.EndObject)
+                if (next == Member.End)
                 {
                     break;
                 }
 
-                var name = IdentityField(ref reader);
                 var isMfa = isAttributes && name == IdField.MfaAuthenticated;
                 var isCreation = isAttributes && name == IdField.CreationDate;
-                if (!reader.Read())
-                {
-                    return false;
-                }
 
                 if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
                 {
@@ -1072,18 +1074,19 @@ internal sealed class CloudTrailStreamParser : IDisposable
             string? arn = null, account = null, type = null, arnPrefix = null;
             while (true)
             {
-                if (!reader.Read())
+                var next = NextMember(ref reader, out var name);
+                if (next == Member.NeedMore)
                 {
                     return false;
                 }
 
-                if (reader.TokenType == JsonTokenType.EndObject)
+                if (next == Member.End)
                 {
                     break;
                 }
 
                 // CloudTrail writes "ARN"; S3 data events on prefixes write "ARNPrefix".
-                var which = IdentityField(ref reader) switch
+                var which = name switch
                 {
                     IdField.ResourceArn or IdField.Arn => 1,
                     IdField.AccountId => 2,
@@ -1091,10 +1094,6 @@ internal sealed class CloudTrailStreamParser : IDisposable
                     IdField.ArnPrefix => 4,
                     _ => 0,
                 };
-                if (!reader.Read())
-                {
-                    return false;
-                }
 
                 if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
                 {
@@ -1350,6 +1349,16 @@ internal sealed class CloudTrailStreamParser : IDisposable
         LookupAccessKeyId,
         LookupEventId,
         LookupReadOnly,
+    }
+
+    private enum Member
+    {
+        /// <summary>The reader is on the first token of a member's value.</summary>
+        Value,
+
+        /// <summary>The reader is on the object's end.</summary>
+        End,
+        NeedMore,
     }
 
     private enum IdField
