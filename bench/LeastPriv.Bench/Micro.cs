@@ -5,14 +5,19 @@ using LeastPriv.Core.Reporting;
 
 namespace LeastPriv.Bench;
 
-/// <summary>Single-threaded, in-process comparison on a few files: decompress vs parse, interleaved.</summary>
+/// <summary>
+/// Single-threaded, in-process comparison on a few files, interleaved rounds: decompression
+/// alone, the reader with a principal filter over the full tokenizer and over the structural
+/// scan, and bare tokenizing.
+/// </summary>
 internal static class Micro
 {
-    public static int Run(string root)
+    public static int Run(string root, string user)
     {
         var files = Workloads.Files(root).Take(8).ToList();
         var buffer = new byte[81920];
-        double dec = 0, parse = 0;
+        var filter = new CloudTrailFilter { UserName = new[] { user }, IncludeErrors = true };
+        double dec = 0, full = 0, scan = 0, tok = 0;
         for (var round = 0; round < 5; round++)
         {
             var sw = Stopwatch.StartNew();
@@ -25,36 +30,97 @@ internal static class Micro
             }
 
             dec += sw.Elapsed.TotalSeconds;
-            sw.Restart();
-            var sources = files.Select(CloudTrailSource.FromFile).ToList();
-            CloudTrailReader.ForEachRecordAsync(sources, CloudTrailFilter.All, new CloudTrailReaderOptions { MaxDegreeOfParallelism = 1 }, () => new long[1], (_, c) => c[0]++, _ => { }, NullEngineReporter.Instance, CancellationToken.None).GetAwaiter().GetResult();
-            parse += sw.Elapsed.TotalSeconds;
+            full += Read(files, filter, scanRecordArrays: false);
+            scan += Read(files, filter, scanRecordArrays: true);
+            tok += Tokenize(files);
         }
 
-        double tok = 0;
+        var (bounds, prefilter) = ScanOnly(files, filter);
+        Console.WriteLine($"in memory, 5 rounds: record bounds {bounds:F2}s, prefilter {prefilter:F2}s");
+        Console.WriteLine($"decompress {dec:F2}s; reader -UserName {user}: tokenizer {full:F2}s (ratio {full / dec:F2}), structural scan {scan:F2}s (ratio {scan / dec:F2}); tokenize+GetString all {tok:F2}s (ratio {tok / dec:F2})");
+        return 0;
+    }
+
+    private static double Read(List<string> files, CloudTrailFilter filter, bool scanRecordArrays)
+    {
+        var sw = Stopwatch.StartNew();
+        var sources = files.Select(CloudTrailSource.FromFile).ToList();
+        var options = new CloudTrailReaderOptions { MaxDegreeOfParallelism = 1, ScanRecordArrays = scanRecordArrays, CaptureRequestParameters = true };
+        CloudTrailReader.ForEachRecordAsync(sources, filter, options, () => new long[1], (_, c) => c[0]++, _ => { }, NullEngineReporter.Instance, CancellationToken.None).GetAwaiter().GetResult();
+        return sw.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>The structural scan and the prefilter alone, over files already decompressed.</summary>
+    private static (double Bounds, double Prefilter) ScanOnly(List<string> files, CloudTrailFilter filter)
+    {
+        var data = files.Select(f =>
+        {
+            using var g = new GZipStream(File.OpenRead(f), CompressionMode.Decompress);
+            using var ms = new MemoryStream();
+            g.CopyTo(ms);
+            return ms.ToArray();
+        }).ToList();
+        var prefilter = RecordPrefilter.For(filter.GetCompiled())!;
+        double bounds = 0, pre = 0;
+        long kept = 0;
         for (var round = 0; round < 5; round++)
         {
-            var sw = Stopwatch.StartNew();
-            foreach (var f in files)
+            foreach (var bytes in data)
             {
-                using var g = new GZipStream(File.OpenRead(f), CompressionMode.Decompress);
-                using var ms = new MemoryStream();
-                g.CopyTo(ms);
-                var reader = new System.Text.Json.Utf8JsonReader(ms.GetBuffer().AsSpan(0, (int)ms.Length));
-                long n = 0;
-                while (reader.Read())
+                var sw = Stopwatch.StartNew();
+                var records = new List<(int, int)>();
+                var i = Array.IndexOf(bytes, (byte)'[') + 1;
+                while (true)
                 {
-                    if (reader.TokenType == System.Text.Json.JsonTokenType.String)
+                    var start = Array.IndexOf(bytes, (byte)'{', i);
+                    if (start < 0)
                     {
-                        n += reader.GetString()!.Length;
+                        break;
                     }
-                }
-            }
 
-            tok += sw.Elapsed.TotalSeconds;
+                    var length = JsonObjectScanner.ObjectLength(bytes.AsSpan(start));
+                    if (length < 0)
+                    {
+                        break;
+                    }
+
+                    records.Add((start, length));
+                    i = start + length;
+                }
+
+                bounds += sw.Elapsed.TotalSeconds;
+                sw.Restart();
+                foreach (var (start, length) in records)
+                {
+                    kept += prefilter.MayMatch(bytes.AsSpan(start, length)) ? 1 : 0;
+                }
+
+                pre += sw.Elapsed.TotalSeconds;
+            }
         }
 
-        Console.WriteLine($"decompress {dec:F2}s parse(incl. decompress) {parse:F2}s ratio {parse / dec:F2}; tokenize+GetString all {tok:F2}s ratio {tok / dec:F2}");
-        return 0;
+        return (bounds, pre);
+    }
+
+    private static double Tokenize(List<string> files)
+    {
+        var sw = Stopwatch.StartNew();
+        foreach (var f in files)
+        {
+            using var g = new GZipStream(File.OpenRead(f), CompressionMode.Decompress);
+            using var ms = new MemoryStream();
+            g.CopyTo(ms);
+            var reader = new System.Text.Json.Utf8JsonReader(ms.GetBuffer().AsSpan(0, (int)ms.Length));
+            long n = 0;
+            while (reader.Read())
+            {
+                if (reader.TokenType == System.Text.Json.JsonTokenType.String)
+                {
+                    n += reader.GetString()!.Length;
+                }
+            }
+        }
+
+        return sw.Elapsed.TotalSeconds;
     }
 }

@@ -9,7 +9,7 @@ using LeastPriv.Bench;
 //   decompress --data <dir>                              one measurement (child)
 //   policy --data <dir> [--user <name>]                  one measurement (child)
 //   parse --data <dir> [--user <name>]                   the reader alone (child; LEASTPRIV_BENCH_SIDE=parse makes run use it)
-//   micro --data <dir>                                   single-threaded: decompress vs reader vs bare tokenizing
+//   micro --data <dir> [--user <name>]                   single-threaded: decompress vs reader (tokenizer / scan) vs bare tokenizing
 var options = ParseOptions(args.Skip(1));
 switch (args.FirstOrDefault())
 {
@@ -23,7 +23,7 @@ switch (args.FirstOrDefault())
     case "parse":
         return Measure(() => Workloads.Parse(Required(options, "data"), options.GetValueOrDefault("user")));
     case "micro":
-        return Micro.Run(Required(options, "data"));
+        return Micro.Run(Required(options, "data"), options.GetValueOrDefault("user", "app-user-07"));
     case "policy":
         return Measure(() => Workloads.GeneratePolicy(Required(options, "data"), options.GetValueOrDefault("user")));
     case "run":
@@ -35,10 +35,12 @@ switch (args.FirstOrDefault())
 
 static int Measure(Func<string> work)
 {
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
     var sw = Stopwatch.StartNew();
     var summary = work();
     sw.Stop();
-    var result = new Measurement(sw.Elapsed.TotalSeconds, PeakRssBytes(), summary);
+    cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+    var result = new Measurement(sw.Elapsed.TotalSeconds, PeakRssBytes(), summary) { CpuSeconds = cpu.TotalSeconds, Collections = GC.CollectionCount(0), AllocatedBytes = GC.GetTotalAllocatedBytes() };
     Console.WriteLine(JsonSerializer.Serialize(result));
     return 0;
 }
@@ -82,7 +84,15 @@ static Dictionary<string, string> ParseOptions(IEnumerable<string> items)
 static string Required(Dictionary<string, string> options, string name) =>
     options.TryGetValue(name, out var value) ? value : throw new ArgumentException($"--{name} is required");
 
-internal sealed record Measurement(double Seconds, long PeakRssBytes, string Summary);
+internal sealed record Measurement(double Seconds, long PeakRssBytes, string Summary)
+{
+    /// <summary>Processor time of the measured work (all threads): steadier than wall time on a busy machine.</summary>
+    public double CpuSeconds { get; init; }
+
+    public int Collections { get; init; }
+
+    public long AllocatedBytes { get; init; }
+}
 
 internal static class Workloads
 {
@@ -141,6 +151,9 @@ internal static class Runner
         Console.WriteLine($"decompress only:     {d:F2}s (median of {repeat}; {decompress[0].Summary})");
         Console.WriteLine($"ConvertTo-LPPolicy:  {p:F2}s (median of {repeat}; {policy[0].Summary})");
         Console.WriteLine($"ratio:               {p / d:F2}");
+        var dc = Median(decompress.Select(m => m.CpuSeconds));
+        var pc = Median(policy.Select(m => m.CpuSeconds));
+        Console.WriteLine($"processor time:      decompress {dc:F2}s, {(Environment.GetEnvironmentVariable("LEASTPRIV_BENCH_SIDE") ?? "policy")} {pc:F2}s, ratio {pc / dc:F2}");
         Console.WriteLine($"peak memory:         policy {policy.Max(m => m.PeakRssBytes) / (1024 * 1024)} MiB, decompress {decompress.Max(m => m.PeakRssBytes) / (1024 * 1024)} MiB");
         return 0;
     }

@@ -101,6 +101,8 @@ public sealed class CloudTrailFilter
                         break;
                 }
             }
+
+            RequiredText = BuildRequiredText();
         }
 
         public bool Matches(CloudTrailRecord r)
@@ -127,6 +129,13 @@ public sealed class CloudTrailFilter
 
             return MatchesIdentity(r.Identity);
         }
+
+        /// <summary>
+        /// Text every record the identity criteria accept must contain (each group: one of its
+        /// values, ASCII case-insensitive), as it appears once JSON escapes are decoded; null when
+        /// the criteria give no such text. Lets a reader drop a record without tokenizing it.
+        /// </summary>
+        public IReadOnlyList<IReadOnlyList<string>>? RequiredText { get; private set; }
 
         /// <summary>True when the filter says anything about the caller.</summary>
         public bool HasIdentityCriteria => _userNames is not null || _principal is not null;
@@ -208,6 +217,26 @@ public sealed class CloudTrailFilter
 
             return sessionName is null
                 || (arn.Length - end - 1 == sessionName.Length && string.CompareOrdinal(arn, end + 1, sessionName, 0, sessionName.Length) == 0);
+        }
+
+        private List<IReadOnlyList<string>>? BuildRequiredText()
+        {
+            var groups = new List<IReadOnlyList<string>>();
+
+            // A user name matches userName or the last segment of the caller's ARN: either way the name is in the record.
+            if (_userNames is not null)
+            {
+                groups.Add(_userNames.ToArray());
+            }
+
+            if (_principal is not null)
+            {
+                // User, role (session issuer or assumed-role ARN), assumed-role and federated user
+                // all compare the name inside an ARN of the record; root compares the whole ARN.
+                groups.Add(new[] { _principal.Kind == PrincipalArnKind.Root ? _principalPrefix! : _principal.Name });
+            }
+
+            return groups.Count > 0 ? groups : null;
         }
 
         private static HashSet<string>? ToSet(IReadOnlyList<string>? values, Func<string, string> normalize)

@@ -32,5 +32,15 @@ public sealed class CloudTrailReaderOptions
     /// <summary>Records buffered per file by the ordered streaming reader before it waits for the consumer.</summary>
     public int StreamingBufferPerFile { get; init; } = 512;
 
+    /// <summary>
+    /// Lets the reader find the records of an array by a structural scan and drop, before
+    /// tokenizing them, those whose text cannot hold the filter's principal. Off only to compare
+    /// with the full parse.
+    /// </summary>
+    internal bool ScanRecordArrays { get; init; } = true;
+
+    /// <summary>Size of the decompressed-data buffer a parser starts with (it grows only for a larger record).</summary>
+    internal int InitialBufferBytes { get; init; } = 1024 * 1024;
+
     internal int EffectiveParallelism => MaxDegreeOfParallelism > 0 ? MaxDegreeOfParallelism : Math.Max(1, Environment.ProcessorCount);
 }

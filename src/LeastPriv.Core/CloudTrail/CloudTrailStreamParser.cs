@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.IO.Compression;
 using System.Text;
@@ -32,12 +33,17 @@ internal sealed class SourceOutcome
 /// </summary>
 internal sealed class CloudTrailStreamParser : IDisposable
 {
-    private const int InitialBufferSize = 1024 * 1024;
-
     private readonly CloudTrailReaderOptions _options;
     private readonly CloudTrailFilter.Compiled _filter;
     private readonly Utf8StringCache _strings = new();
     private readonly JsonReaderOptions _jsonOptions;
+    private readonly RecordPrefilter? _prefilter;
+
+    // Reader states to hand a scanned array back to the tokenizer: before its first element, after an element.
+    private readonly JsonReaderState _arrayStart;
+    private readonly JsonReaderState _arrayAfterValue;
+    private readonly JsonReaderState _containedArrayStart;
+    private readonly JsonReaderState _containedArrayAfterValue;
     private byte[] _buffer;
 
     // Per-source state.
@@ -53,6 +59,8 @@ internal sealed class CloudTrailStreamParser : IDisposable
     private bool _arrayIsTopLevel;
     private bool _nextObjectIsContainer;
     private bool _sawValue;
+    private bool _arrayHasValue;
+    private bool _readerTakesNext;
     private SourceOutcome _outcome = new();
     private Action<CloudTrailRecord> _sink = static _ => { };
 
@@ -68,7 +76,22 @@ internal sealed class CloudTrailStreamParser : IDisposable
             // CloudTrail never writes comments; allowing them costs a slower tokenizer path.
             CommentHandling = JsonCommentHandling.Disallow,
         };
-        _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+        _buffer = ArrayPool<byte>.Shared.Rent(options.InitialBufferBytes);
+        _prefilter = options.ScanRecordArrays ? RecordPrefilter.For(filter) : null;
+        _arrayStart = StateAfter("["u8, _jsonOptions);
+        _arrayAfterValue = StateAfter("[\"\""u8, _jsonOptions);
+        _containedArrayStart = StateAfter("{\"Records\":["u8, _jsonOptions);
+        _containedArrayAfterValue = StateAfter("{\"Records\":[\"\""u8, _jsonOptions);
+    }
+
+    private static JsonReaderState StateAfter(ReadOnlySpan<byte> prefix, JsonReaderOptions options)
+    {
+        var reader = new Utf8JsonReader(prefix, isFinalBlock: false, new JsonReaderState(options));
+        while (reader.Read())
+        {
+        }
+
+        return reader.CurrentState;
     }
 
     private enum Mode
@@ -83,6 +106,9 @@ internal sealed class CloudTrailStreamParser : IDisposable
         Continue,
         NeedMore,
         Retry,
+
+        /// <summary>The next elements of a record array are found by <see cref="ScanRecords"/>.</summary>
+        Scan,
         Done,
     }
 
@@ -115,6 +141,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
         _mode = Mode.TopLevel;
         _nextObjectIsContainer = false;
         _sawValue = false;
+        _readerTakesNext = false;
         try
         {
             _stream = OpenContent(raw);
@@ -228,6 +255,12 @@ internal sealed class CloudTrailStreamParser : IDisposable
                 break;
             }
 
+            if (step == Step.Scan)
+            {
+                ScanRecords(cancellationToken);
+                continue;
+            }
+
             if (step == Step.NeedMore)
             {
                 if (_eof)
@@ -293,7 +326,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
                 throw new RecordTooLargeException($"a single JSON value is larger than {_options.MaxRecordBytes} bytes.");
             }
 
-            var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(_buffer.Length * 2, Math.Max(_options.MaxRecordBytes, InitialBufferSize)));
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(_buffer.Length * 2, Math.Max(_options.MaxRecordBytes, _options.InitialBufferBytes)));
             Buffer.BlockCopy(_buffer, 0, bigger, 0, _end);
             ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = bigger;
@@ -328,6 +361,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
                     case JsonTokenType.StartArray:
                         _mode = Mode.RecordArray;
                         _arrayIsTopLevel = true;
+                        _arrayHasValue = false;
                         return Step.Continue;
                     case JsonTokenType.StartObject:
                         if (_nextObjectIsContainer)
@@ -376,6 +410,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
                 {
                     _mode = Mode.RecordArray;
                     _arrayIsTopLevel = false;
+                    _arrayHasValue = false;
                     return Step.Continue;
                 }
 
@@ -383,6 +418,12 @@ internal sealed class CloudTrailStreamParser : IDisposable
                 return reader.TrySkip() ? Step.Continue : Step.NeedMore;
 
             default:
+                if (_prefilter is not null && !_readerTakesNext)
+                {
+                    return Step.Scan;
+                }
+
+                _readerTakesNext = false;
                 if (!reader.Read())
                 {
                     return Step.NeedMore;
@@ -394,7 +435,13 @@ internal sealed class CloudTrailStreamParser : IDisposable
                         _mode = _arrayIsTopLevel ? Mode.TopLevel : Mode.ContainerObject;
                         return Step.Continue;
                     case JsonTokenType.StartObject:
-                        return ParseAndDeliver(ref reader, allowContainer: false) == RecordParse.NeedMore ? Step.NeedMore : Step.Continue;
+                        if (ParseAndDeliver(ref reader, allowContainer: false) == RecordParse.NeedMore)
+                        {
+                            return Step.NeedMore;
+                        }
+
+                        _arrayHasValue = true;
+                        return Step.Continue;
                     default:
                         if (!reader.TrySkip())
                         {
@@ -402,9 +449,102 @@ internal sealed class CloudTrailStreamParser : IDisposable
                         }
 
                         _outcome.ValuesIgnored++;
+                        _arrayHasValue = true;
                         return Step.Continue;
                 }
         }
+    }
+
+    /// <summary>
+    /// Walks the object elements of a record array without the tokenizer: each record's bounds
+    /// come from <see cref="JsonObjectScanner"/>, records the prefilter rules out are counted
+    /// and passed over, and the others are parsed by a fresh reader over exactly their bytes.
+    /// Anything else (the closing bracket, a value that is not an object, damage between
+    /// elements) is handed back to the tokenizer, which reads or reports it as before.
+    /// </summary>
+    [MethodImpl((MethodImplOptions)512)]
+    private void ScanRecords(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var at = SkipWhitespace(_pos);
+            var start = at;
+            if (start < _end && _arrayHasValue && _buffer[start] == (byte)',')
+            {
+                start = SkipWhitespace(start + 1);
+            }
+
+            if (start == _end)
+            {
+                // The next element starts after the buffered bytes; the comma, if any, is read again.
+                NeedMoreToScan(at, cancellationToken);
+                continue;
+            }
+
+            if (_buffer[start] != (byte)'{' || (_arrayHasValue && start == at))
+            {
+                _pos = at;
+                _state = _arrayIsTopLevel
+                    ? (_arrayHasValue ? _arrayAfterValue : _arrayStart)
+                    : (_arrayHasValue ? _containedArrayAfterValue : _containedArrayStart);
+                _readerTakesNext = true;
+                return;
+            }
+
+            _damageOffset = _bufferOffset + start;
+            var length = JsonObjectScanner.ObjectLength(new ReadOnlySpan<byte>(_buffer, start, _end - start));
+            if (length < 0)
+            {
+                NeedMoreToScan(at, cancellationToken);
+                continue;
+            }
+
+            _arrayHasValue = true;
+            var bytes = new ReadOnlySpan<byte>(_buffer, start, length);
+
+            // An object that does not even name a userIdentity may be no record at all: the parse counts it as the one or the other.
+            if (_prefilter!.MayMatch(bytes) || bytes.IndexOf("userIdentity"u8) < 0)
+            {
+                _pos = start;
+                var reader = new Utf8JsonReader(new ReadOnlySpan<byte>(_buffer, start, length), isFinalBlock: true, new JsonReaderState(_jsonOptions));
+                reader.Read();
+                if (ParseAndDeliver(ref reader, allowContainer: false) != RecordParse.Complete)
+                {
+                    throw new JsonException("The record ends early.", null, null, null);
+                }
+            }
+            else
+            {
+                // Another principal's record, counted as read like one the tokenizer passes over.
+                _outcome.RecordsRead++;
+            }
+
+            _pos = start + length;
+        }
+    }
+
+    /// <summary>Keeps the bytes from <paramref name="keepFrom"/> on and reads more (growing the buffer for a large record); the end of the data here is damage.</summary>
+    private void NeedMoreToScan(int keepFrom, CancellationToken cancellationToken)
+    {
+        if (_eof)
+        {
+            _damageOffset = _bufferOffset + keepFrom;
+            throw new JsonException("Unexpected end of data inside the record array.", null, null, null);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        _pos = keepFrom;
+        Fill();
+    }
+
+    private int SkipWhitespace(int i)
+    {
+        while (i < _end && _buffer[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        {
+            i++;
+        }
+
+        return i;
     }
 
     private RecordParse ParseAndDeliver(ref Utf8JsonReader reader, bool allowContainer)
@@ -732,24 +872,37 @@ internal sealed class CloudTrailStreamParser : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Reads the next member of the object the reader is in (userIdentity, sessionContext and
+    /// its objects, a resource): its name, then the first token of its value.
+    /// </summary>
+    private static Member NextMember(ref Utf8JsonReader reader, out IdField name)
+    {
+        name = IdField.Unknown;
+        if (!reader.Read())
+        {
+            return Member.NeedMore;
+        }
+
+        if (reader.TokenType == JsonTokenType.EndObject)
+        {
+            return Member.End;
+        }
+
+        name = IdentityField(ref reader);
+        return reader.Read() ? Member.Value : Member.NeedMore;
+    }
+
     private bool ParseIdentity(ref Utf8JsonReader reader, UserIdentity identity)
     {
         while (true)
         {
-            if (!reader.Read())
+            switch (NextMember(ref reader, out var name))
             {
-                return false;
-            }
-
-            if (reader.TokenType == JsonTokenType.EndObject)
-            {
-                return true;
-            }
-
-            var name = IdentityField(ref reader);
-            if (!reader.Read())
-            {
-                return false;
+                case Member.End:
+                    return true;
+                case Member.NeedMore:
+                    return false;
             }
 
             if (name == IdField.SessionContext && reader.TokenType == JsonTokenType.StartObject)
@@ -803,23 +956,16 @@ internal sealed class CloudTrailStreamParser : IDisposable
     {
         while (true)
         {
-            if (!reader.Read())
+            switch (NextMember(ref reader, out var member))
             {
-                return false;
+                case Member.End:
+                    return true;
+                case Member.NeedMore:
+                    return false;
             }
 
-            if (reader.TokenType == JsonTokenType.EndObject)
-            {
-                return true;
-            }
-
-            var member = IdentityField(ref reader);
             var isIssuer = member == IdField.SessionIssuer;
             var isAttributes = member == IdField.Attributes;
-            if (!reader.Read())
-            {
-                return false;
-            }
 
             if (reader.TokenType != JsonTokenType.StartObject || !(isIssuer || isAttributes))
             {
@@ -833,23 +979,19 @@ internal sealed class CloudTrailStreamParser : IDisposable
 
             while (true)
             {
-                if (!reader.Read())
+                var next = NextMember(ref reader, out var name);
+                if (next == Member.NeedMore)
                 {
                     return false;
                 }
 
-                if (reader.TokenType == JsonTokenType.EndObject)
+                if (next == Member.End)
                 {
                     break;
                 }
 
-                var name = IdentityField(ref reader);
                 var isMfa = isAttributes && name == IdField.MfaAuthenticated;
                 var isCreation = isAttributes && name == IdField.CreationDate;
-                if (!reader.Read())
-                {
-                    return false;
-                }
 
                 if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
                 {
@@ -932,18 +1074,19 @@ internal sealed class CloudTrailStreamParser : IDisposable
             string? arn = null, account = null, type = null, arnPrefix = null;
             while (true)
             {
-                if (!reader.Read())
+                var next = NextMember(ref reader, out var name);
+                if (next == Member.NeedMore)
                 {
                     return false;
                 }
 
-                if (reader.TokenType == JsonTokenType.EndObject)
+                if (next == Member.End)
                 {
                     break;
                 }
 
                 // CloudTrail writes "ARN"; S3 data events on prefixes write "ARNPrefix".
-                var which = IdentityField(ref reader) switch
+                var which = name switch
                 {
                     IdField.ResourceArn or IdField.Arn => 1,
                     IdField.AccountId => 2,
@@ -951,10 +1094,6 @@ internal sealed class CloudTrailStreamParser : IDisposable
                     IdField.ArnPrefix => 4,
                     _ => 0,
                 };
-                if (!reader.Read())
-                {
-                    return false;
-                }
 
                 if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
                 {
@@ -1210,6 +1349,16 @@ internal sealed class CloudTrailStreamParser : IDisposable
         LookupAccessKeyId,
         LookupEventId,
         LookupReadOnly,
+    }
+
+    private enum Member
+    {
+        /// <summary>The reader is on the first token of a member's value.</summary>
+        Value,
+
+        /// <summary>The reader is on the object's end.</summary>
+        End,
+        NeedMore,
     }
 
     private enum IdField
