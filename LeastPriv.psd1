@@ -22,6 +22,7 @@
         'New-LPDiscoveryRole'
         'Get-LPDiscoverySession'
         'Remove-LPDiscoveryResources'
+        'Invoke-LPDiscoveryCapture'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()
