@@ -10,7 +10,8 @@ namespace LeastPriv.PowerShell.Tests.Discovery;
 /// behind the stand-in over HTTP, checked with the AWS CLI as a user would.
 /// </summary>
 [Trait("Category", "Integration")]
-public sealed class DiscoveryLifecycleTests : IClassFixture<DiscoveryStandInFixture>
+[Collection(DiscoveryStandInCollection.Name)]
+public sealed class DiscoveryLifecycleTests
 {
     private readonly DiscoveryStandInFixture _fx;
 
