@@ -168,6 +168,56 @@ public sealed class DiscoveryCaptureTests
             Assert.Equal(manifestBefore, File.ReadAllText(manifestPath));
             Assert.Equal(callsBefore, _fx.StandIn.RecordedEvents.Count);
             Assert.Equal(before, Snapshot());
+
+            // One capture at a time per process: a capture inside a capture is refused.
+            var nested = ps.Run("$u | Invoke-LPDiscoveryCapture -Label outer -ScriptBlock { $u | Invoke-LPDiscoveryCapture -Label inner -ScriptBlock { $global:lpRan = $true } }", Vars());
+            Assert.Contains(nested.Errors, e => e.FullyQualifiedErrorId.StartsWith("CaptureAlreadyRunning,", StringComparison.Ordinal));
+            Assert.Equal(false, Variable(ps, "lpRan"));
+            Assert.Equal("outer", Assert.Single(nested.Output).Properties["Label"].Value);
+            Assert.Equal(before, Snapshot());
+        }
+        finally
+        {
+            ps.Run("$u | Remove-LPDiscoveryResources -Force @aws", Vars());
+        }
+    }
+
+    [Fact]
+    public void InvokeLPDiscoveryCapture_PipelineStopped_RestoresTheEnvironmentAndClosesTheWindow()
+    {
+        using var ps = PowerShellSession.Open();
+        var name = "lp-cap-stop-" + Guid.NewGuid().ToString("N")[..6];
+        var user = ps.Run("$u = New-LPDiscoveryUser -UserName $name @aws; $u", Vars(("name", name))).ThrowIfFailed().Output.Single();
+        var keyId = (string)user.Properties["AccessKeyId"].Value;
+        var sessionId = (string)user.Properties["SessionId"].Value;
+        var before = Snapshot();
+        try
+        {
+            using (var pipeline = System.Management.Automation.PowerShell.Create(ps.Runspace))
+            {
+                pipeline.AddScript("$u | Invoke-LPDiscoveryCapture -Label stopped -ScriptBlock { & sleep 60 }");
+                var running = pipeline.BeginInvoke();
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                while (Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") != keyId && clock.Elapsed < TimeSpan.FromSeconds(30))
+                {
+                    Thread.Sleep(50);
+                }
+
+                Assert.Equal(keyId, Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID"));
+                pipeline.Stop();
+                Assert.Throws<PipelineStoppedException>(() => pipeline.EndInvoke(running));
+            }
+
+            Assert.Equal(before, Snapshot());
+            using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(_fx.SessionsDirectory, sessionId + ".json")));
+            var window = Assert.Single(manifest.RootElement.GetProperty("windows").EnumerateArray());
+            Assert.Equal("stopped", window.GetProperty("label").GetString());
+            Assert.Equal(JsonValueKind.String, window.GetProperty("end").ValueKind);
+            Assert.False(window.GetProperty("succeeded").GetBoolean());
+
+            // The guard was released: the next capture runs.
+            var next = ps.Run("$u | Invoke-LPDiscoveryCapture -Label next -ScriptBlock { }", Vars()).ThrowIfFailed();
+            Assert.True((bool)Assert.Single(next.Output).Properties["Succeeded"].Value);
         }
         finally
         {

@@ -92,24 +92,26 @@ internal static class WorkloadRunner
         var result = new WorkloadResult();
         using (var scope = EnvironmentScope.Enter(changes))
         {
-            var set = changes.Where(c => c.Value is not null).Select(c => c.Key).ToList();
-            var unset = changes.Where(c => c.Value is null).Select(c => c.Key).ToList();
-            cmdlet.WriteVerbose($"Running the workload as {credentials.PrincipalArn} (access key {credentials.AccessKeyId}); set {string.Join(", ", set)}; unset for the duration: {string.Join(", ", unset)}.");
-            if (region is not null)
-            {
-                cmdlet.WriteDebug($"Workload region: {region}.");
-            }
-
-            if (endpointUrl is not null)
-            {
-                cmdlet.WriteDebug($"Workload endpoint: {endpointUrl}.");
-            }
-
-            var window = recorder.Open(manifest, label, credentials.PrincipalArn, DateTimeOffset.UtcNow);
-            cmdlet.WriteVerbose($"Capture window '{label}' opened in session {manifest.SessionId} at {window.Start:u} (start widened by {CaptureWindowRecorder.ClockSkewMargin.TotalSeconds:0} s).");
+            ManifestWindow? window = null;
             var completed = false;
             try
             {
+                // Everything after Enter is inside the try: a Ctrl+C can arrive at any Write*.
+                var set = changes.Where(c => c.Value is not null).Select(c => c.Key).ToList();
+                var unset = changes.Where(c => c.Value is null).Select(c => c.Key).ToList();
+                cmdlet.WriteVerbose($"Running the workload as {credentials.PrincipalArn} (access key {credentials.AccessKeyId}); set {string.Join(", ", set)}; unset for the duration: {string.Join(", ", unset)}.");
+                if (region is not null)
+                {
+                    cmdlet.WriteDebug($"Workload region: {region}.");
+                }
+
+                if (endpointUrl is not null)
+                {
+                    cmdlet.WriteDebug($"Workload endpoint: {endpointUrl}.");
+                }
+
+                window = recorder.Open(manifest, label, credentials.PrincipalArn, DateTimeOffset.UtcNow);
+                cmdlet.WriteVerbose($"Capture window '{label}' opened in session {manifest.SessionId} at {window.Start:u} (start widened by {CaptureWindowRecorder.ClockSkewMargin.TotalSeconds:0} s).");
                 Run(cmdlet, workload, arguments, passThru, writeErrors, result);
                 scope.Dispose();
                 var output = recorder.Complete(manifest, window, DateTimeOffset.UtcNow, result.ExitCode, result.Describe());
@@ -124,7 +126,10 @@ internal static class WorkloadRunner
                     // Ctrl+C or an engine failure: the environment first, then the window, so
                     // neither is left behind.
                     scope.Dispose();
-                    recorder.Complete(manifest, window, DateTimeOffset.UtcNow, result.ExitCode, result.TerminatingError ?? "The workload was stopped.");
+                    if (window is not null)
+                    {
+                        recorder.Complete(manifest, window, DateTimeOffset.UtcNow, result.ExitCode, result.TerminatingError ?? "The workload was stopped.");
+                    }
                 }
             }
         }
