@@ -198,7 +198,11 @@ public sealed class DiscoveryCaptureTests
                 pipeline.AddScript("$u | Invoke-LPDiscoveryCapture -Label stopped -ScriptBlock { & sleep 60 }");
                 var running = pipeline.BeginInvoke();
                 var clock = System.Diagnostics.Stopwatch.StartNew();
-                while (Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") != keyId && clock.Elapsed < TimeSpan.FromSeconds(30))
+                var manifestPath = Path.Combine(_fx.SessionsDirectory, sessionId + ".json");
+
+                // Stop once the workload is under way: the window is open and the key injected.
+                while ((Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") != keyId || !File.ReadAllText(manifestPath).Contains("\"stopped\"", StringComparison.Ordinal))
+                    && clock.Elapsed < TimeSpan.FromSeconds(30))
                 {
                     Thread.Sleep(50);
                 }
