@@ -431,20 +431,38 @@ public sealed class DiscoveryProvisioner
     /// Polls GetCallerIdentity with the new key, with back-off and progress, until it answers
     /// with the user's ARN or the timeout passes.
     /// </summary>
-    private async Task WaitForKeyAsync(string userArn, IamAccessKey key, TimeSpan timeout, CancellationToken cancellationToken)
+    private Task WaitForKeyAsync(string userArn, IamAccessKey key, TimeSpan timeout, CancellationToken cancellationToken)
+        => WaitForCredentialsAsync(_context, _identity, _reporter, userArn, key.AccessKeyId, key.SecretAccessKey, null, timeout, cancellationToken);
+
+    /// <summary>
+    /// The same wait for any new credentials (a user's key, an assumed role's session): polls
+    /// GetCallerIdentity with them until they answer as <paramref name="expectedArn"/>.
+    /// </summary>
+    public static async Task WaitForCredentialsAsync(
+        AwsContext context,
+        ICallerIdentityLookup identity,
+        IEngineReporter reporter,
+        string expectedArn,
+        string accessKeyId,
+        string secretAccessKey,
+        string? sessionToken,
+        TimeSpan timeout,
+        CancellationToken cancellationToken)
     {
+        var key = new IamAccessKey { AccessKeyId = accessKeyId };
+        var userArn = expectedArn;
         const string activity = "Waiting for the new access key to authenticate";
-        var keyContext = _context.WithCredentials(key.AccessKeyId, key.SecretAccessKey, null, TimeSpan.Zero, $"new discovery access key {key.AccessKeyId}");
+        var keyContext = context.WithCredentials(accessKeyId, secretAccessKey, sessionToken, TimeSpan.Zero, $"new credentials {accessKeyId}");
         var clock = Stopwatch.StartNew();
         var delay = TimeSpan.FromMilliseconds(500);
         var attempt = 0;
         while (true)
         {
             attempt++;
-            _reporter.Progress(new ProgressReport(KeyWaitActivityId, activity, $"Access key {key.AccessKeyId}: attempt {attempt}, {clock.Elapsed.TotalSeconds:0} s"));
+            reporter.Progress(new ProgressReport(KeyWaitActivityId, activity, $"Access key {key.AccessKeyId}: attempt {attempt}, {clock.Elapsed.TotalSeconds:0} s"));
             try
             {
-                var who = await _identity.GetAsync(keyContext, cancellationToken).ConfigureAwait(false);
+                var who = await identity.GetAsync(keyContext, cancellationToken).ConfigureAwait(false);
                 if (!string.Equals(who.Arn, userArn, StringComparison.Ordinal))
                 {
                     throw new LeastPrivException(
@@ -454,17 +472,17 @@ public sealed class DiscoveryProvisioner
                         key.AccessKeyId);
                 }
 
-                _reporter.Progress(new ProgressReport(KeyWaitActivityId, activity, $"Access key {key.AccessKeyId} authenticates", 100, completed: true));
-                _reporter.Verbose($"Access key {key.AccessKeyId} authenticates as {who.Arn} after {clock.Elapsed.TotalSeconds:0.#} s ({attempt} attempt(s)).");
+                reporter.Progress(new ProgressReport(KeyWaitActivityId, activity, $"Access key {key.AccessKeyId} authenticates", 100, completed: true));
+                reporter.Verbose($"Access key {key.AccessKeyId} authenticates as {who.Arn} after {clock.Elapsed.TotalSeconds:0.#} s ({attempt} attempt(s)).");
                 return;
             }
             catch (AwsServiceException ex) when (IsNotYetKnown(ex) && clock.Elapsed < timeout)
             {
-                _reporter.Debug($"Access key {key.AccessKeyId} not accepted yet ({ex.ErrorCode}); next try in {delay.TotalSeconds:0.#} s.");
+                reporter.Debug($"Access key {key.AccessKeyId} not accepted yet ({ex.ErrorCode}); next try in {delay.TotalSeconds:0.#} s.");
             }
             catch (AwsServiceException ex) when (IsNotYetKnown(ex))
             {
-                _reporter.Progress(new ProgressReport(KeyWaitActivityId, activity, "Timed out", completed: true));
+                reporter.Progress(new ProgressReport(KeyWaitActivityId, activity, "Timed out", completed: true));
                 throw new LeastPrivException(
                     "DiscoveryKeyNotAuthenticated",
                     LPErrorCategory.OperationTimeout,

@@ -86,7 +86,7 @@ public sealed class InvokeLPDiscoveryCaptureCommand : LPAwsCmdlet
             {
                 var context = GetAwsContext(reporter);
                 reporter.Verbose($"Assuming {principal.Arn} with {context.CredentialSource}.");
-                credentials = await RoleCredentials.AssumeAsync(context, principal.Arn, RoleCredentials.SessionName(manifest.SessionId), ct).ConfigureAwait(false);
+                credentials = await RoleCredentials.AssumeAsync(context, principal.Arn, RoleCredentials.SessionName(manifest.SessionId), reporter, ct).ConfigureAwait(false);
                 reporter.Verbose($"Assumed {principal.Arn}: temporary key {credentials.AccessKeyId}, valid until {credentials.Expiration:u}.");
                 region ??= context.Region;
             });

@@ -1,6 +1,7 @@
 using Amazon.Runtime;
 using Amazon.SecurityToken.Model;
 using LeastPriv.Core.Aws;
+using LeastPriv.Core.Reporting;
 
 namespace LeastPriv.Core.Discovery.Capture;
 
@@ -14,7 +15,27 @@ public static class RoleCredentials
         return name.Length <= 64 ? name : name.Substring(0, 64);
     }
 
-    public static async Task<CaptureCredentials> AssumeAsync(AwsContext caller, string roleArn, string roleSessionName, CancellationToken cancellationToken)
+    /// <summary>
+    /// Assumes the role and waits until the temporary credentials authenticate (new credentials
+    /// can be refused for a moment, as new access keys are; the same wait as for a new key).
+    /// </summary>
+    public static async Task<CaptureCredentials> AssumeAsync(AwsContext caller, string roleArn, string roleSessionName, IEngineReporter reporter, CancellationToken cancellationToken)
+    {
+        var credentials = await AssumeOnceAsync(caller, roleArn, roleSessionName, cancellationToken).ConfigureAwait(false);
+        await DiscoveryProvisioner.WaitForCredentialsAsync(
+            caller,
+            StsCallerIdentityLookup.Instance,
+            reporter,
+            credentials.AssumedRoleArn,
+            credentials.Credentials.AccessKeyId,
+            credentials.Credentials.SecretAccessKey,
+            credentials.Credentials.SessionToken,
+            TimeSpan.FromMinutes(1),
+            cancellationToken).ConfigureAwait(false);
+        return credentials.Credentials;
+    }
+
+    private static async Task<(CaptureCredentials Credentials, string AssumedRoleArn)> AssumeOnceAsync(AwsContext caller, string roleArn, string roleSessionName, CancellationToken cancellationToken)
     {
         using var sts = caller.CreateStsClient();
         try
@@ -23,12 +44,12 @@ public static class RoleCredentials
                 new AssumeRoleRequest { RoleArn = roleArn, RoleSessionName = roleSessionName },
                 cancellationToken).ConfigureAwait(false);
             var c = answer.Credentials;
-            return new CaptureCredentials(
+            return (new CaptureCredentials(
                 c.AccessKeyId,
                 c.SecretAccessKey,
                 c.SessionToken,
                 roleArn,
-                c.Expiration is { } expiration ? new DateTimeOffset(DateTime.SpecifyKind(expiration, DateTimeKind.Utc)) : null);
+                c.Expiration is { } expiration ? new DateTimeOffset(DateTime.SpecifyKind(expiration, DateTimeKind.Utc)) : null), answer.AssumedRoleUser.Arn);
         }
         catch (AmazonServiceException ex)
         {
