@@ -23,6 +23,7 @@
         'New-LPDiscoveryTrail'
         'Get-LPDiscoverySession'
         'Remove-LPDiscoveryResources'
+        'Invoke-LPDiscoveryCapture'
         'Wait-LPCloudTrailDelivery'
         'Start-LPPolicyGeneration'
         'Wait-LPPolicyGeneration'

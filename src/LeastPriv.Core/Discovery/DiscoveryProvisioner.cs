@@ -294,6 +294,95 @@ public sealed class DiscoveryProvisioner
         };
     }
 
+    /// <summary>
+    /// Creates the temporary user of a verification run (Test-LPPolicy -ScriptBlock) in a session
+    /// of its own: tagged with that session's id, holding only <paramref name="policy"/> (one
+    /// inline policy when it fits the user inline quota of 2,048 characters, else customer
+    /// managed policies of at most 6,144 characters each, attached), and one access key that is
+    /// waited for until it authenticates. <paramref name="onSession"/> gets the manifest as soon
+    /// as it exists, so the caller can clean up even when a later step fails.
+    /// </summary>
+    public async Task<LPDiscoveryUser> CreateVerificationUserAsync(
+        string userName,
+        Policy.PolicyDocument policy,
+        Action<SessionManifest> onSession,
+        TimeSpan keyPropagationTimeout,
+        CancellationToken cancellationToken)
+    {
+        DiscoveryValidation.UserName(userName);
+        var caller = await _identity.GetAsync(_context, cancellationToken).ConfigureAwait(false);
+        var recorder = NewSession(caller, "User", userName);
+        var manifest = recorder.Manifest;
+        onSession(manifest);
+        _reporter.Verbose($"Verification session {manifest.SessionId}: manifest {_store.PathOf(manifest.SessionId)}.");
+        var tags = new List<AwsTag> { recorder.SessionTag };
+
+        var userEntry = recorder.Plan(DiscoveryResourceType.User, userName);
+        var user = await recorder.CreateAsync(
+            userEntry,
+            () => _iam.CreateUserAsync(new IamCreateUserRequest { UserName = userName, Tags = tags }, cancellationToken),
+            u =>
+            {
+                userEntry.Arn = u.Arn;
+                manifest.PrincipalArn = u.Arn;
+            }).ConfigureAwait(false);
+        _reporter.Verbose($"Created temporary IAM user {user.Arn}, tagged {recorder.SessionTag}.");
+
+        if (policy.IamSize <= Policy.Split.PolicySizeLimits.UserInline)
+        {
+            const string policyName = "LeastPrivVerification";
+            var inline = recorder.Plan(DiscoveryResourceType.UserInlinePolicy, policyName, userName);
+            await recorder.CreateAsync(inline, () => _iam.PutUserPolicyAsync(userName, policyName, policy.ToJson(), cancellationToken)).ConfigureAwait(false);
+            _reporter.Verbose($"Put the policy ({policy.IamSize} characters) as inline policy {policyName} of {userName}.");
+        }
+        else
+        {
+            var parts = Policy.Split.PolicySplitter.Split(policy, LPPolicyTarget.Managed).Parts;
+            for (var i = 0; i < parts.Count; i++)
+            {
+                var name = $"{userName}-{i + 1}";
+                var managed = recorder.Plan(DiscoveryResourceType.ManagedPolicy, name);
+                var created = await recorder.CreateAsync(
+                    managed,
+                    () => _iam.CreatePolicyAsync(
+                        new IamCreatePolicyRequest
+                        {
+                            PolicyName = name,
+                            PolicyDocument = parts[i].ToJson(),
+                            Description = $"LeastPriv verification policy, part {i + 1} of {parts.Count}, session {manifest.SessionId}",
+                            Tags = tags,
+                        },
+                        cancellationToken),
+                    p => managed.Arn = p.Arn).ConfigureAwait(false);
+                var attachment = recorder.Plan(DiscoveryResourceType.UserPolicyAttachment, created.Arn, userName, created.Arn);
+                await recorder.CreateAsync(attachment, () => _iam.AttachUserPolicyAsync(userName, created.Arn, cancellationToken)).ConfigureAwait(false);
+            }
+
+            _reporter.Verbose($"The policy ({policy.IamSize} characters) exceeds the user inline quota; attached it to {userName} as {parts.Count} managed policies.");
+        }
+
+        var keyEntry = recorder.Plan(DiscoveryResourceType.AccessKey, null, userName);
+        var key = await recorder.CreateAsync(
+            keyEntry,
+            () => _iam.CreateAccessKeyAsync(userName, cancellationToken),
+            k => keyEntry.Name = k.AccessKeyId).ConfigureAwait(false);
+        _reporter.Verbose($"Created access key {key.AccessKeyId} for {userName}.");
+        var secret = ToSecureString(key.SecretAccessKey);
+        await WaitForKeyAsync(user.Arn, key, keyPropagationTimeout, cancellationToken).ConfigureAwait(false);
+
+        return new LPDiscoveryUser
+        {
+            UserName = user.UserName,
+            Arn = user.Arn,
+            AccountId = caller.Account,
+            AccessKeyId = key.AccessKeyId,
+            SecretAccessKey = secret,
+            SessionId = manifest.SessionId,
+            CreatedAt = manifest.CreatedAt,
+            Region = _context.Region,
+        };
+    }
+
     /// <summary>The trust policy letting one principal call sts:AssumeRole.</summary>
     public static string TrustPolicy(string principalArn)
     {
@@ -342,20 +431,38 @@ public sealed class DiscoveryProvisioner
     /// Polls GetCallerIdentity with the new key, with back-off and progress, until it answers
     /// with the user's ARN or the timeout passes.
     /// </summary>
-    private async Task WaitForKeyAsync(string userArn, IamAccessKey key, TimeSpan timeout, CancellationToken cancellationToken)
+    private Task WaitForKeyAsync(string userArn, IamAccessKey key, TimeSpan timeout, CancellationToken cancellationToken)
+        => WaitForCredentialsAsync(_context, _identity, _reporter, userArn, key.AccessKeyId, key.SecretAccessKey, null, timeout, cancellationToken);
+
+    /// <summary>
+    /// The same wait for any new credentials (a user's key, an assumed role's session): polls
+    /// GetCallerIdentity with them until they answer as <paramref name="expectedArn"/>.
+    /// </summary>
+    public static async Task WaitForCredentialsAsync(
+        AwsContext context,
+        ICallerIdentityLookup identity,
+        IEngineReporter reporter,
+        string expectedArn,
+        string accessKeyId,
+        string secretAccessKey,
+        string? sessionToken,
+        TimeSpan timeout,
+        CancellationToken cancellationToken)
     {
+        var key = new IamAccessKey { AccessKeyId = accessKeyId };
+        var userArn = expectedArn;
         const string activity = "Waiting for the new access key to authenticate";
-        var keyContext = _context.WithCredentials(key.AccessKeyId, key.SecretAccessKey, null, TimeSpan.Zero, $"new discovery access key {key.AccessKeyId}");
+        var keyContext = context.WithCredentials(accessKeyId, secretAccessKey, sessionToken, TimeSpan.Zero, $"new credentials {accessKeyId}");
         var clock = Stopwatch.StartNew();
         var delay = TimeSpan.FromMilliseconds(500);
         var attempt = 0;
         while (true)
         {
             attempt++;
-            _reporter.Progress(new ProgressReport(KeyWaitActivityId, activity, $"Access key {key.AccessKeyId}: attempt {attempt}, {clock.Elapsed.TotalSeconds:0} s"));
+            reporter.Progress(new ProgressReport(KeyWaitActivityId, activity, $"Access key {key.AccessKeyId}: attempt {attempt}, {clock.Elapsed.TotalSeconds:0} s"));
             try
             {
-                var who = await _identity.GetAsync(keyContext, cancellationToken).ConfigureAwait(false);
+                var who = await identity.GetAsync(keyContext, cancellationToken).ConfigureAwait(false);
                 if (!string.Equals(who.Arn, userArn, StringComparison.Ordinal))
                 {
                     throw new LeastPrivException(
@@ -365,17 +472,17 @@ public sealed class DiscoveryProvisioner
                         key.AccessKeyId);
                 }
 
-                _reporter.Progress(new ProgressReport(KeyWaitActivityId, activity, $"Access key {key.AccessKeyId} authenticates", 100, completed: true));
-                _reporter.Verbose($"Access key {key.AccessKeyId} authenticates as {who.Arn} after {clock.Elapsed.TotalSeconds:0.#} s ({attempt} attempt(s)).");
+                reporter.Progress(new ProgressReport(KeyWaitActivityId, activity, $"Access key {key.AccessKeyId} authenticates", 100, completed: true));
+                reporter.Verbose($"Access key {key.AccessKeyId} authenticates as {who.Arn} after {clock.Elapsed.TotalSeconds:0.#} s ({attempt} attempt(s)).");
                 return;
             }
             catch (AwsServiceException ex) when (IsNotYetKnown(ex) && clock.Elapsed < timeout)
             {
-                _reporter.Debug($"Access key {key.AccessKeyId} not accepted yet ({ex.ErrorCode}); next try in {delay.TotalSeconds:0.#} s.");
+                reporter.Debug($"Access key {key.AccessKeyId} not accepted yet ({ex.ErrorCode}); next try in {delay.TotalSeconds:0.#} s.");
             }
             catch (AwsServiceException ex) when (IsNotYetKnown(ex))
             {
-                _reporter.Progress(new ProgressReport(KeyWaitActivityId, activity, "Timed out", completed: true));
+                reporter.Progress(new ProgressReport(KeyWaitActivityId, activity, "Timed out", completed: true));
                 throw new LeastPrivException(
                     "DiscoveryKeyNotAuthenticated",
                     LPErrorCategory.OperationTimeout,

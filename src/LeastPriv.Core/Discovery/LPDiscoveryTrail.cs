@@ -162,5 +162,17 @@ public sealed class LPPolicyVerification
     /// <summary>True when the temporary principal and its key were deleted.</summary>
     public bool CleanedUp { get; init; }
 
+    /// <summary>Access-denied errors that name no action (e.g. S3's "Access Denied"); any of them fails the run.</summary>
+    public IReadOnlyList<string> UnattributedDenials { get; init; } = Array.Empty<string>();
+
+    /// <summary>The temporary principal's own session (its manifest; Remove-LPDiscoveryResources cleans it after a crash).</summary>
+    public string? SessionId { get; init; }
+
+    /// <summary>False when a source of denied calls (CloudTrail LookupEvents) could not be read; the run then does not pass.</summary>
+    public bool IsComplete { get; init; } = true;
+
+    /// <summary>Why <see cref="IsComplete"/> is false.</summary>
+    public string? IncompleteReason { get; init; }
+
     public override string ToString() => Passed ? "Passed" : "Failed: " + string.Join(", ", DeniedActions);
 }
