@@ -84,7 +84,7 @@ public sealed class BadInputTests : IClassFixture<BadInputFiles>, IDisposable
 
         // Export-LPPolicy
         Row("Export policy name over the IAM limit", $"Export-LPPolicy -Policy $d/existing.json -Path $d/out.json -Format CloudFormation -PolicyName '{Long129}'", "PolicyNameInvalid", ErrorCategory.InvalidArgument, Long129),
-        Row("Export two policies to one path", "(Join-Path $d existing.json), (Join-Path $d existing.json) | Export-LPPolicy -Path $d/out2.json", "PolicyInputMultiple", ErrorCategory.InvalidArgument, "existing.json"),
+        Row("Export two policies to one path", "\"$d/existing.json\", \"$d/existing.json\" | Export-LPPolicy -Path $d/out2.json", "PolicyInputMultiple", ErrorCategory.InvalidArgument, "existing.json"),
         Row("Export to a folder", "Export-LPPolicy -Policy $d/existing.json -Path $d/folder.json", "ExportPathIsDirectory", ErrorCategory.InvalidArgument, "folder.json"),
         Row("Export into a missing folder", "Export-LPPolicy -Policy $d/existing.json -Path $d/no-such-folder/out.json", "ExportFolderNotFound", ErrorCategory.ObjectNotFound, "no-such-folder"),
         Row("Export existing file with NoClobber", "Export-LPPolicy -Policy $d/existing.json -Path $d/existing.json -NoClobber", "ExportFileExists", ErrorCategory.ResourceExists, "existing.json"),
