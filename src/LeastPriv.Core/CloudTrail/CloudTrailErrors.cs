@@ -9,6 +9,7 @@ public static class CloudTrailErrors
     public const string PathNotFound = "CloudTrailPathNotFound";
     public const string TimeRangeInvalid = "CloudTrailTimeRangeInvalid";
     public const string PrincipalArnInvalid = "PrincipalArnInvalid";
+    public const string UserNameInvalid = "CloudTrailUserNameInvalid";
 
     public static LeastPrivException Corrupt(string source, long byteOffset, long? line, string reason, Exception? inner = null)
     {
@@ -51,6 +52,12 @@ public static class CloudTrailErrors
         LPErrorCategory.InvalidArgument,
         $"The start time {start.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} is after the end time {end.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}.",
         start);
+
+    public static LeastPrivException UserName(string name) => new(
+        UserNameInvalid,
+        LPErrorCategory.InvalidArgument,
+        $"'{name}' is not an IAM user name (1 to 64 letters, digits and + = , . @ _ -), so no record can match it.",
+        name);
 
     public static LeastPrivException PrincipalArn(string arn, string reason) => new(
         PrincipalArnInvalid,

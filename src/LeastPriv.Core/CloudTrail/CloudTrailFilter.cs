@@ -54,6 +54,10 @@ public sealed class CloudTrailFilter
 
     internal sealed class Compiled
     {
+        // IAM user names: 1 to 64 of letters, digits and + = , . @ _ -
+        // (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateUser.html).
+        private static readonly System.Text.RegularExpressions.Regex IamUserName = new(@"^[A-Za-z0-9_+=,.@-]{1,64}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
         private readonly HashSet<string>? _userNames;
         private readonly HashSet<string>? _regions;
         private readonly HashSet<string>? _sources;
@@ -76,6 +80,25 @@ public sealed class CloudTrailFilter
             _includeErrors = filter.IncludeErrors;
             _userNames = ToSet(filter.UserName, v => v.Trim());
             _regions = ToSet(filter.Region, v => v.Trim());
+
+            // A name or region that can never appear in a record would silently match nothing.
+            foreach (var name in _userNames ?? Enumerable.Empty<string>())
+            {
+                if (!IamUserName.IsMatch(name))
+                {
+                    throw CloudTrailErrors.UserName(name);
+                }
+            }
+
+            foreach (var region in _regions ?? Enumerable.Empty<string>())
+            {
+                // The filter ignores case, so the check does too.
+                if (!Aws.AwsRegions.IsValid(region.ToLowerInvariant()))
+                {
+                    Aws.AwsRegions.Validate(region);
+                }
+            }
+
             _sources = ToSet(filter.EventSource, NormalizeEventSource);
             if (filter.PrincipalArn is not null)
             {

@@ -11,7 +11,14 @@ namespace LeastPriv;
 public sealed class LPCloudTrailEvent
 {
     public LPCloudTrailEvent(CloudTrailRecord record)
+        : this(record, null)
     {
+    }
+
+    /// <summary>An event of a read whose counts and completeness travel with it down the pipeline.</summary>
+    public LPCloudTrailEvent(CloudTrailRecord record, CloudTrailReadResult? readResult)
+    {
+        ReadResult = readResult;
         Record = record ?? throw new ArgumentNullException(nameof(record));
         var id = record.Identity;
         EventTime = record.EventTime.UtcDateTime;
@@ -74,6 +81,13 @@ public sealed class LPCloudTrailEvent
 
     /// <summary>The parsed record, including requestParameters and, when asked for, the record's JSON text.</summary>
     public CloudTrailRecord Record { get; }
+
+    /// <summary>
+    /// The read this event came from (shared by all its events; final once the read has ended):
+    /// ConvertTo-LPPolicy marks its policy incomplete when a file of that read was damaged, so
+    /// a damaged log never gives a smaller policy that looks complete.
+    /// </summary>
+    public CloudTrailReadResult? ReadResult { get; }
 
     public override string ToString() => $"{EventTime:yyyy-MM-ddTHH:mm:ssZ} {EventSource} {EventName}";
 }

@@ -17,6 +17,7 @@ public sealed class ConvertToLPPolicyCommand : Base.LPCmdlet
 
     private readonly List<string> _paths = new();
     private readonly List<string> _userNames = new();
+    private readonly List<CloudTrailReadResult> _reads = new();
     private LocalPolicyGenerator? _generator;
     private GenerationAccumulator? _accumulator;
 
@@ -89,6 +90,10 @@ public sealed class ConvertToLPPolicyCommand : Base.LPCmdlet
             if (item is not null)
             {
                 _generator!.Add(_accumulator!, item.Record);
+                if (item.ReadResult is { } read && !_reads.Any(r => ReferenceEquals(r, read)))
+                {
+                    _reads.Add(read);
+                }
             }
         }
     }
@@ -99,6 +104,13 @@ public sealed class ConvertToLPPolicyCommand : Base.LPCmdlet
         {
             RunAsync((reporter, _) =>
             {
+                // The reads upstream have ended by now: a damaged file there makes this policy incomplete.
+                foreach (var read in _reads.Where(r => !r.IsComplete))
+                {
+                    _accumulator!.AddIncompleteReason(
+                        $"{read.FilesDamaged + read.FilesEmpty} of {read.FilesTotal} CloudTrail file(s) could not be read completely: {string.Join(", ", read.ProblemFiles)}.");
+                }
+
                 var policy = _generator!.Build(_accumulator!);
                 LocalPolicyGeneration.Report(policy, reporter);
                 Emit(policy);

@@ -134,7 +134,7 @@ public sealed class GetLPCloudTrailEventCommand : LPCmdlet
             var result = new CloudTrailReadResult();
             await foreach (var record in CloudTrailReader.ReadAsync(set.ToSources(), filter, options, reporter, result, cancellationToken).ConfigureAwait(false))
             {
-                Emit(new LPCloudTrailEvent(record));
+                Emit(new LPCloudTrailEvent(record, result));
             }
 
             reporter.Verbose($"{result.RecordsMatched} of {result.RecordsRead} records matched.");

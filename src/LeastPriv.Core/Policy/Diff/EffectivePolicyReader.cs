@@ -28,9 +28,10 @@ public sealed class EffectivePolicy
 public static class EffectivePolicyReader
 {
     // User and role ARNs: arn:<partition>:iam::<account>:user|role/<path/>name
-    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns).
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns);
+    // user and role names are at most 64 characters (CreateUser, CreateRole).
     private static readonly Regex PrincipalArnPattern = new(
-        @"^arn:aws(?:-[a-z]+)*:iam::(?<account>\d{12}):(?<kind>user|role)/(?:[\w+=,.@-]+/)*(?<name>[\w+=,.@-]{1,128})$",
+        @"^arn:aws(?:-[a-z]+)*:iam::(?<account>\d{12}):(?<kind>user|role)/(?:[\w+=,.@-]+/)*(?<name>[\w+=,.@-]{1,64})$",
         RegexOptions.CultureInvariant);
 
     /// <summary>Checks a user or role ARN and returns its kind (<c>user</c> or <c>role</c>) and name; throws <c>PrincipalArnInvalid</c>.</summary>

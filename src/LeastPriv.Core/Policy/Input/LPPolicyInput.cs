@@ -147,15 +147,7 @@ public sealed class LPPolicyInput
             throw new LeastPrivException("PolicyFileNotFound", LPErrorCategory.ObjectNotFound, $"The policy file '{full}' does not exist.", full);
         }
 
-        string text;
-        try
-        {
-            text = File.ReadAllText(full);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new LeastPrivException("PolicyFileUnreadable", LPErrorCategory.ReadError, $"Cannot read '{full}': {ex.Message}", full, ex);
-        }
+        var text = ReadPolicyFile(full);
 
         try
         {
@@ -171,6 +163,64 @@ public sealed class LPPolicyInput
     }
 
     public override string ToString() => Path ?? Label;
+
+    /// <summary>
+    /// Largest policy file read: far above IAM's largest policy (10,240 characters for a role's
+    /// inline policies, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html)
+    /// and a generated policy before it is split, so a log or a dump given by mistake is refused
+    /// instead of being loaded whole.
+    /// </summary>
+    public const long MaxPolicyFileBytes = 4L * 1024 * 1024;
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static string ReadPolicyFile(string full)
+    {
+        try
+        {
+            var length = new FileInfo(full).Length;
+            if (length == 0)
+            {
+                throw new LeastPrivException("PolicyFileEmpty", LPErrorCategory.InvalidData, $"The policy file '{full}' is empty.", new FileInfo(full));
+            }
+
+            if (length > MaxPolicyFileBytes)
+            {
+                throw new LeastPrivException(
+                    "PolicyFileTooLarge",
+                    LPErrorCategory.LimitsExceeded,
+                    $"The policy file '{full}' is {length:N0} bytes; a policy file is read up to {MaxPolicyFileBytes:N0} bytes (IAM's largest policy is 10,240 characters).",
+                    new FileInfo(full))
+                {
+                    RecommendedAction = "Check that the file is a policy; split a very large policy with Export-LPPolicy.",
+                };
+            }
+
+            var bytes = File.ReadAllBytes(full);
+            try
+            {
+                // A byte order mark is allowed; anything not UTF-8 is refused rather than replaced with U+FFFD.
+                var start = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
+                return StrictUtf8.GetString(bytes, start, bytes.Length - start);
+            }
+            catch (System.Text.DecoderFallbackException ex)
+            {
+                throw new LeastPrivException(
+                    "PolicyFileEncodingInvalid",
+                    LPErrorCategory.InvalidData,
+                    $"The policy file '{full}' is not UTF-8 text; IAM policies are UTF-8 JSON.",
+                    new FileInfo(full),
+                    ex)
+                {
+                    RecommendedAction = "Save the file as UTF-8.",
+                };
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new LeastPrivException("PolicyFileUnreadable", LPErrorCategory.ReadError, $"Cannot read '{full}': {ex.Message}", full, ex);
+        }
+    }
 
     private static object Unwrap(object value)
     {
