@@ -47,7 +47,8 @@ param(
     [string] $OutputPath,
 
     # How long to wait for CloudTrail to deliver the window's events.
-    [timespan] $DeliveryTimeout = [timespan]::FromMinutes(20)
+    # Seconds to wait for CloudTrail to deliver the capture windows.
+    [int] $DeliveryTimeout = 1200
 )
 
 $ErrorActionPreference = 'Stop'

@@ -63,7 +63,8 @@ param(
     # Re-run deploy and teardown as a principal holding only the policy; fail when a call is denied.
     [switch] $Verify,
 
-    [timespan] $DeliveryTimeout = [timespan]::FromMinutes(30)
+    # Seconds to wait for CloudTrail to deliver the capture windows.
+    [int] $DeliveryTimeout = 1800
 )
 
 $ErrorActionPreference = 'Stop'
@@ -103,7 +104,7 @@ try {
     }
 
     $delivery = $user | Wait-LPCloudTrailDelivery -Timeout $DeliveryTimeout @aws
-    if (-not $delivery.Delivered) { throw "CloudTrail did not deliver the capture windows within $DeliveryTimeout." }
+    if (-not $delivery.Delivered) { throw "CloudTrail did not deliver the capture windows within $DeliveryTimeout seconds." }
 
     if ($Generator -eq 'Local') {
         $policy = $user | Get-LPGeneratedPolicy -Local @aws

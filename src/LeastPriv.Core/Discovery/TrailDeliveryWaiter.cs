@@ -90,7 +90,11 @@ public sealed class TrailDeliveryWaiter
                 }
 
                 var now = DateTimeOffset.UtcNow;
-                var homeFiles = await _bucket.ListAsync(home, windowEnd, now, cancellationToken).ConfigureAwait(false);
+                // The recorded window ends a clock-skew margin after the workload did: until then no
+                // file can cover it, so there is nothing to list yet.
+                var homeFiles = now > windowEnd
+                    ? await _bucket.ListAsync(home, windowEnd, now, cancellationToken).ConfigureAwait(false)
+                    : Array.Empty<TrailLogFile>();
                 var covering = homeFiles.Where(f => f.LastModified > windowEnd).OrderBy(f => f.LastModified).FirstOrDefault();
                 polls++;
                 var waited = now - started;

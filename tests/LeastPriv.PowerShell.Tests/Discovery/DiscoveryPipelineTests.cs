@@ -48,7 +48,7 @@ public sealed class DiscoveryPipelineTests
             $trail = $user | New-LPDiscoveryTrail -IncludeDataEvents S3,Lambda @aws
             $null  = $user | Invoke-LPDiscoveryCapture -Label deploy   -ScriptBlock $deploy @aws
             $null  = $user | Invoke-LPDiscoveryCapture -Label teardown -ScriptBlock $teardown @aws
-            $delivery = $user | Wait-LPCloudTrailDelivery -Timeout ([timespan]::FromMinutes(2)) @aws
+            $delivery = $user | Wait-LPCloudTrailDelivery -Timeout 120 @aws
             $job    = $user | Start-LPPolicyGeneration -Trail $trail @aws
             $policy = $job  | Wait-LPPolicyGeneration @aws | Get-LPGeneratedPolicy -Generalize Region,Account @aws
             $file   = $policy | Export-LPPolicy -Path $policyPath
@@ -117,7 +117,8 @@ public sealed class DiscoveryPipelineTests
         Assert.Empty(denied);
 
         // Teardown: nothing failed, and moto holds nothing of the session any more.
-        var cleanup = ((object[])Prop("Cleanup").BaseObject).Select(PSObject.AsPSObject).ToList();
+        var cleanup = ((object[])result.Properties["Cleanup"].Value).Select(PSObject.AsPSObject).ToList();
+        Assert.NotEmpty(cleanup);
         Assert.DoesNotContain(cleanup, c => c.Properties["Action"].Value.ToString() == "Failed");
         var after = await InventoryAsync(cli);
         Assert.DoesNotContain(name, after.Users);
