@@ -165,7 +165,7 @@ internal sealed class RecordPrefilter
     /// have no case (digits, '-', '_', ...), which a vectorized substring search finds exactly,
     /// or else by its rarest byte in either case.
     /// </summary>
-    private sealed class Needle
+    internal sealed class Needle
     {
         // Rough order of how often bytes occur in CloudTrail JSON, most frequent first; bytes not listed are rarer still.
         private const string Frequency = "\":,etaso-rinc0123456789mdlu.pv/AIbSgETDfhkyRCNwxPMBOULFGHzjqKVWYXJQZ_=+@";

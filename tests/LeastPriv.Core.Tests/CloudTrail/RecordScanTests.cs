@@ -116,9 +116,12 @@ public sealed class RecordScanTests
     [InlineData("a\"b")]
     [InlineData("naïve")]
     [InlineData("tab\there")]
-    public void For_NameJsonMustEscape_GivesNoPrefilter(string name)
+    public void Needle_NameJsonMustEscape_CannotBeSearchedRaw(string name)
     {
-        Assert.Null(RecordPrefilter.For(new CloudTrailFilter { UserName = new[] { name } }.GetCompiled()));
+        // Such a name is no IAM user name, so the filter refuses it first; the prefilter would not search for it either.
+        Assert.Equal("CloudTrailUserNameInvalid", Assert.Throws<LeastPrivException>(() => new CloudTrailFilter { UserName = new[] { name } }.GetCompiled()).ErrorId);
+        Assert.Null(RecordPrefilter.Needle.Create(name));
+        Assert.NotNull(RecordPrefilter.Needle.Create("alice"));
         Assert.Null(RecordPrefilter.For(CloudTrailFilter.All.GetCompiled()));
     }
 
