@@ -22,7 +22,7 @@ namespace LeastPriv.PowerShell.Tests.Discovery;
 public sealed class DiscoverySoakTests
 {
     private const int DefaultRuns = 20;
-    private const int DefaultParallel = 4;
+    private const int DefaultParallel = 5;
 
     // Steps of one run, each invoked on its own (so a run can be stopped inside any of them).
     private static readonly string[] Steps =
@@ -52,6 +52,8 @@ public sealed class DiscoverySoakTests
 
     // Captures set the process environment: one at a time in this process (the other steps overlap).
     private readonly SemaphoreSlim _captureGate = new(1, 1);
+
+    private readonly ConcurrentDictionary<string, TimeSpan> _stepTimes = new();
 
     public DiscoverySoakTests(DiscoveryStandInFixture fixture, ITestOutputHelper output)
     {
@@ -132,6 +134,7 @@ public sealed class DiscoverySoakTests
             $"finished={finished.Count} failed-with-error={failed.Count} orphans={orphans} differing-policies={differing.Count} " +
             $"cleanup-retries={all.Sum(r => r.CleanupAttempts - 1)} | {clock.Elapsed.TotalSeconds:0} s";
         _output.WriteLine(report);
+        _output.WriteLine("time per step, all runs: " + string.Join(", ", StepNames.Where(_stepTimes.ContainsKey).Select(n => $"{n} {_stepTimes[n].TotalSeconds:0} s")));
         foreach (var r in failed)
         {
             _output.WriteLine($"run {r.Index} failed with: {r.Error}");
@@ -148,6 +151,23 @@ public sealed class DiscoverySoakTests
 
         // The soak proves something only when most runs went through the faults to the end.
         Assert.True(finished.Count * 2 >= runs, report);
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("301")]
+    [InlineData("NaN")]
+    public void InvokeLPDiscoveryCapture_ClockSkewMarginOutOfRange_RefusedBeforeAnything(string margin)
+    {
+        using var ps = PowerShellSession.Open();
+        var marker = Path.Combine(Path.GetTempPath(), "lp-margin-" + Guid.NewGuid().ToString("N"));
+
+        var run = ps.Run(
+            "[pscustomobject]@{ SessionId = 'lp-20261124000000-00000000'; UserName = 'nobody' } | Invoke-LPDiscoveryCapture -ClockSkewMargin ([double]$margin) -ScriptBlock { Set-Content -Path $marker -Value ran }",
+            new() { ["margin"] = margin, ["marker"] = marker });
+
+        Assert.Contains(run.ErrorIds, id => id.StartsWith("InvalidClockSkewMargin", StringComparison.Ordinal));
+        Assert.False(File.Exists(marker), "the workload ran");
     }
 
     private async Task<RunResult> RunAsync(int index, int? stopAt, TimeSpan stopAfter)
@@ -170,6 +190,7 @@ public sealed class DiscoverySoakTests
         Policy? policy = null;
         for (var step = 0; step < Steps.Length && error is null && stoppedAt is null; step++)
         {
+            var stepClock = Stopwatch.StartNew();
             var gated = step == 2;
             if (gated)
             {
@@ -214,6 +235,8 @@ public sealed class DiscoverySoakTests
                 {
                     _captureGate.Release();
                 }
+
+                _stepTimes.AddOrUpdate(StepNames[step], stepClock.Elapsed, (_, t) => t + stepClock.Elapsed);
             }
         }
 
@@ -296,8 +319,14 @@ public sealed class DiscoverySoakTests
         ? []
         : [.. ((System.Collections.IEnumerable)PSObject.AsPSObject(policy).Properties["Actions"].Value).Cast<object>().Select(o => o.ToString() ?? string.Empty).Order(StringComparer.OrdinalIgnoreCase)];
 
+    // The capture's own probe: it waits until the new key authenticates with sts:GetCallerIdentity
+    // (which needs no permission), and under a key-propagation delay a probe can fall inside the
+    // widened window and be generated with the workload's actions.
+    private const string CaptureProbe = "sts:GetCallerIdentity";
+
     private static bool SameSet(string[] a, string[] b) =>
-        a.ToHashSet(StringComparer.OrdinalIgnoreCase).SetEquals(b);
+        a.Where(x => !x.Equals(CaptureProbe, StringComparison.OrdinalIgnoreCase)).ToHashSet(StringComparer.OrdinalIgnoreCase)
+            .SetEquals(b.Where(x => !x.Equals(CaptureProbe, StringComparison.OrdinalIgnoreCase)));
 
     private static int EnvInt(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), out var value) && value > 0 ? value : fallback;
