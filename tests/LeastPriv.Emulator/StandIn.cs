@@ -64,6 +64,9 @@ public sealed class StandIn : IAsyncDisposable
     /// <summary>Every CloudTrail record the layer has produced, oldest first.</summary>
     public IReadOnlyList<RecordedEvent> RecordedEvents => _gateway.Recorder.Snapshot();
 
+    /// <summary>The fault dice and their counts; the fault knobs of <see cref="Options"/> may be changed while running.</summary>
+    public Faults.FaultInjector Faults => _gateway.Faults;
+
     /// <summary>Every log file the layer has written into a trail's bucket.</summary>
     public IReadOnlyList<Delivery.DeliveredLogFile> DeliveredLogFiles => _gateway.Delivery.Delivered;
 

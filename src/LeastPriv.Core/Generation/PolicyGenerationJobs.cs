@@ -68,6 +68,9 @@ public sealed class PolicyGenerationJobs
 
     public PollSchedule Poll { get; init; } = PollSchedule.Default;
 
+    /// <summary>How often a queued start tries again when the job that refused it has already ended.</summary>
+    private const int MaxVanishedRetries = 10;
+
     /// <summary>
     /// Starts the job. When another job is running: <c>PolicyGenerationAlreadyRunning</c>, or with
     /// <paramref name="queue"/> waits (with progress) until it ends, then starts.
@@ -75,6 +78,7 @@ public sealed class PolicyGenerationJobs
     public async Task<LPPolicyGenerationJob> StartAsync(PolicyGenerationStart start, bool queue, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var deadline = timeout is null ? (DateTimeOffset?)null : DateTimeOffset.UtcNow + timeout.Value;
+        var vanished = 0;
         while (true)
         {
             string jobId;
@@ -85,6 +89,17 @@ public sealed class PolicyGenerationJobs
             catch (AwsServiceException ex) when (ex.NormalizedCode is "Conflict" or "ServiceQuotaExceeded")
             {
                 var running = await FindRunningAsync(cancellationToken).ConfigureAwait(false);
+                if (running is null && queue && ex.NormalizedCode == "Conflict" && vanished < MaxVanishedRetries
+                    && (deadline is not { } d || DateTimeOffset.UtcNow + Poll.Initial <= d))
+                {
+                    // The job that held the account's slot ended between the refusal and the
+                    // listing (sessions in parallel queue behind each other): try again.
+                    vanished++;
+                    _reporter.Verbose("Another policy generation held the account's slot and has just ended; starting again.");
+                    await Task.Delay(Poll.Initial, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
                 if (running is null)
                 {
                     // The daily quota (50 a day, canceled jobs included): waiting cannot help.

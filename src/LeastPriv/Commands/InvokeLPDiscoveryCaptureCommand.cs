@@ -53,15 +53,29 @@ public sealed class InvokeLPDiscoveryCaptureCommand : LPAwsCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>
+    /// Seconds by which the window is widened on both sides to cover the difference between the
+    /// local clock and AWS's (default 60, at most 300). Delivery waits until the widened end has passed.
+    /// </summary>
+    [Parameter]
+    public double ClockSkewMargin { get; set; } = 60;
+
+    /// <summary>The margin as a TimeSpan; NaN and infinities are refused like any value out of range.</summary>
+    private TimeSpan Margin() =>
+        !double.IsNaN(ClockSkewMargin) && !double.IsInfinity(ClockSkewMargin) && Math.Abs(ClockSkewMargin) <= CaptureWindowRecorder.MaxClockSkewMargin.TotalSeconds * 2
+            ? TimeSpan.FromSeconds(ClockSkewMargin)
+            : TimeSpan.MaxValue;
+
     protected override void ProcessRecord()
     {
         var store = SessionStore.Default();
-        var recorder = new CaptureWindowRecorder(store);
+        CaptureWindowRecorder recorder;
         CapturePrincipal principal;
         SessionManifest manifest;
         object workload;
         try
         {
+            recorder = new CaptureWindowRecorder(store, Margin());
             principal = CapturePrincipal.Resolve(InputObject);
             manifest = recorder.LoadActive(principal.SessionId);
             workload = ParameterSetName == FilePathSet ? ResolveFilePath(FilePath) : ScriptBlock;
@@ -96,7 +110,7 @@ public sealed class InvokeLPDiscoveryCaptureCommand : LPAwsCmdlet
         WorkloadResult result;
         try
         {
-            (window, result) = WorkloadRunner.Capture(this, credentials!, region, EndpointUrl, store, manifest, label, workload, ArgumentList ?? Array.Empty<object>(), PassThru.IsPresent, writeErrors: true);
+            (window, result) = WorkloadRunner.Capture(this, credentials!, region, EndpointUrl, store, manifest, label, workload, ArgumentList ?? Array.Empty<object>(), PassThru.IsPresent, writeErrors: true, recorder.Margin);
         }
         catch (LeastPrivException ex)
         {

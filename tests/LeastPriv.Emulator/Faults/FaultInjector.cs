@@ -12,12 +12,24 @@ public sealed class FaultInjector
     private readonly StandInOptions _options;
     private readonly Random _dice;
     private readonly Lock _gate = new();
+    private long _throttled;
+    private long _serverErrors;
+    private long _delayed;
 
     public FaultInjector(StandInOptions options)
     {
         _options = options;
         _dice = new Random(options.FaultSeed);
     }
+
+    /// <summary>Client calls answered with a throttling error so far.</summary>
+    public long Throttled => Interlocked.Read(ref _throttled);
+
+    /// <summary>Client calls answered with a 5xx error so far.</summary>
+    public long ServerErrors => Interlocked.Read(ref _serverErrors);
+
+    /// <summary>Client calls delayed by the latency knob so far.</summary>
+    public long Delayed => Interlocked.Read(ref _delayed);
 
     /// <summary>The fault to answer with instead of forwarding, or null.</summary>
     public AwsError? Roll(ApiCall call, string requestId)
@@ -35,6 +47,7 @@ public sealed class FaultInjector
 
         if (roll < _options.ThrottlingRate)
         {
+            Interlocked.Increment(ref _throttled);
             return call.Protocol switch
             {
                 // S3 throttles with 503 SlowDown; query services with Throttling/400; JSON 1.1 with ThrottlingException/400; REST-JSON with 429.
@@ -47,6 +60,7 @@ public sealed class FaultInjector
 
         if (roll < _options.ThrottlingRate + _options.ServerErrorRate)
         {
+            Interlocked.Increment(ref _serverErrors);
             return call.Protocol switch
             {
                 WireProtocol.RestXml => AwsError.For(call, 500, "InternalError", "We encountered an internal error. Please try again.", requestId),
@@ -59,6 +73,15 @@ public sealed class FaultInjector
         return null;
     }
 
-    public Task DelayAsync(CancellationToken cancellationToken) =>
-        _options.Latency > TimeSpan.Zero ? Task.Delay(_options.Latency, cancellationToken) : Task.CompletedTask;
+    public Task DelayAsync(CancellationToken cancellationToken)
+    {
+        var latency = _options.Latency;
+        if (latency <= TimeSpan.Zero)
+        {
+            return Task.CompletedTask;
+        }
+
+        Interlocked.Increment(ref _delayed);
+        return Task.Delay(latency, cancellationToken);
+    }
 }

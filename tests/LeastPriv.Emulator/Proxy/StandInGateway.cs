@@ -27,6 +27,9 @@ public sealed class StandInGateway : IAsyncDisposable
     private readonly StandInServices _services;
     private readonly MotoForwarder _forwarder;
     private readonly FaultInjector _faults;
+
+    /// <summary>The fault dice and what they injected so far (the knobs are read live from the options).</summary>
+    public FaultInjector Faults => _faults;
     private readonly LookupEventsService _lookup;
     private readonly AccessAnalyzerRoute _accessAnalyzer;
 

@@ -15,12 +15,35 @@ public sealed class CaptureWindowRecorder
     /// </summary>
     public static readonly TimeSpan ClockSkewMargin = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// The largest margin a capture accepts: SigV4 refuses requests signed more than 5 minutes
+    /// off, so a wider margin would only add other principals' neighbouring calls to nothing.
+    /// </summary>
+    public static readonly TimeSpan MaxClockSkewMargin = TimeSpan.FromMinutes(5);
+
     private readonly SessionStore _store;
 
-    public CaptureWindowRecorder(SessionStore store)
+    /// <param name="store">Where the session manifests live.</param>
+    /// <param name="margin">How far each window is widened on both sides; <see cref="ClockSkewMargin"/> when null.</param>
+    public CaptureWindowRecorder(SessionStore store, TimeSpan? margin = null)
     {
         _store = store;
+        Margin = margin ?? ClockSkewMargin;
+        if (Margin < TimeSpan.Zero || Margin > MaxClockSkewMargin)
+        {
+            throw new LeastPrivException(
+                "InvalidClockSkewMargin",
+                LPErrorCategory.InvalidArgument,
+                $"The clock-skew margin {Margin.TotalSeconds:0.###} s is outside 0 to {MaxClockSkewMargin.TotalSeconds:0} s.",
+                Margin)
+            {
+                RecommendedAction = "Pass a margin between 0 and 300 seconds; the default of 60 s covers ordinary clock skew.",
+            };
+        }
     }
+
+    /// <summary>How far this recorder widens each window on both sides.</summary>
+    public TimeSpan Margin { get; }
 
     /// <summary>Loads the session for a capture; <c>SessionNotFound</c> / <c>SessionRemoved</c> when it cannot take one.</summary>
     public SessionManifest LoadActive(string sessionId)
@@ -47,7 +70,7 @@ public sealed class CaptureWindowRecorder
         var window = new ManifestWindow
         {
             Label = label,
-            Start = now.ToUniversalTime() - ClockSkewMargin,
+            Start = now.ToUniversalTime() - Margin,
             PrincipalArn = principalArn,
         };
         manifest.Windows.Add(window);
@@ -61,7 +84,7 @@ public sealed class CaptureWindowRecorder
     /// </summary>
     public LPCaptureWindow Complete(SessionManifest manifest, ManifestWindow window, DateTimeOffset now, int? exitCode, string? error)
     {
-        var end = now.ToUniversalTime() + ClockSkewMargin;
+        var end = now.ToUniversalTime() + Margin;
         var succeeded = error is null && (exitCode is null || exitCode == 0);
         window.End = end;
         window.ExitCode = exitCode;

@@ -85,10 +85,11 @@ internal static class WorkloadRunner
         object workload,
         object[] arguments,
         bool passThru,
-        bool writeErrors)
+        bool writeErrors,
+        TimeSpan? clockSkewMargin = null)
     {
         var changes = CaptureEnvironment.Changes(credentials, region, endpointUrl, ProcessEnvironment.Instance.Names());
-        var recorder = new CaptureWindowRecorder(store);
+        var recorder = new CaptureWindowRecorder(store, clockSkewMargin);
         var result = new WorkloadResult();
         using (var scope = EnvironmentScope.Enter(changes))
         {
@@ -111,7 +112,7 @@ internal static class WorkloadRunner
                 }
 
                 window = recorder.Open(manifest, label, credentials.PrincipalArn, DateTimeOffset.UtcNow);
-                cmdlet.WriteVerbose($"Capture window '{label}' opened in session {manifest.SessionId} at {window.Start:u} (start widened by {CaptureWindowRecorder.ClockSkewMargin.TotalSeconds:0} s).");
+                cmdlet.WriteVerbose($"Capture window '{label}' opened in session {manifest.SessionId} at {window.Start:u} (start widened by {recorder.Margin.TotalSeconds:0.###} s).");
                 Run(cmdlet, workload, arguments, passThru, writeErrors, result);
                 scope.Dispose();
                 var output = recorder.Complete(manifest, window, DateTimeOffset.UtcNow, result.ExitCode, result.Describe());

@@ -24,6 +24,33 @@ public sealed class CaptureWindowRecorderTests
     }
 
     [Fact]
+    public void OpenAndComplete_GivenMargin_WidenBothSidesByIt()
+    {
+        using var temp = new TempStore();
+        var manifest = NewSession(temp, "lp-margin");
+        var recorder = new CaptureWindowRecorder(temp.Store, TimeSpan.FromSeconds(3));
+
+        var window = recorder.Complete(manifest, recorder.Open(manifest, "soak", "arn:p", T0), T0.AddSeconds(10), 0, null);
+
+        Assert.Equal(T0.AddSeconds(-3), window.StartTime);
+        Assert.Equal(T0.AddSeconds(13), window.EndTime);
+        var stored = Assert.Single(temp.Store.Load("lp-margin").Windows);
+        Assert.Equal(T0.AddSeconds(13), stored.End);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(301)]
+    public void Constructor_MarginOutOfRange_InvalidClockSkewMargin(double seconds)
+    {
+        using var temp = new TempStore();
+
+        var ex = Assert.Throws<LeastPrivException>(() => new CaptureWindowRecorder(temp.Store, TimeSpan.FromSeconds(seconds)));
+
+        Assert.Equal("InvalidClockSkewMargin", ex.ErrorId);
+    }
+
+    [Fact]
     public void Complete_EndWidened_OutcomeRecorded_AndWindowsAccumulate()
     {
         using var temp = new TempStore();
