@@ -39,16 +39,48 @@ public static class DiscoverySessions
         };
     }
 
-    /// <summary>Asks IAM, resource by resource, whether it still exists (null when IAM cannot tell for that type).</summary>
-    public static async Task<IReadOnlyDictionary<ManifestResource, bool?>> RefreshAsync(IIamApi iam, SessionManifest m, CancellationToken ct)
+    /// <summary>
+    /// Asks AWS, resource by resource, whether it still exists: IAM for users, roles (the service
+    /// role too), keys and policies; with <paramref name="trails"/>, CloudTrail GetTrail for the
+    /// trail and S3 HeadBucket for its bucket, in the trail's home region. Null when nothing can tell.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<ManifestResource, bool?>> RefreshAsync(IIamApi iam, SessionManifest m, CancellationToken ct, TrailTeardown? trails = null)
     {
         var result = new Dictionary<ManifestResource, bool?>();
         foreach (var r in m.Resources)
         {
-            result[r] = await ExistsAsync(iam, r, ct).ConfigureAwait(false);
+            result[r] = r.Type is DiscoveryResourceType.Trail or DiscoveryResourceType.TrailBucket
+                ? await TrailPartExistsAsync(trails, m, r, ct).ConfigureAwait(false)
+                : await ExistsAsync(iam, r, ct).ConfigureAwait(false);
         }
 
         return result;
+    }
+
+    private static async Task<bool?> TrailPartExistsAsync(TrailTeardown? trails, SessionManifest m, ManifestResource r, CancellationToken ct)
+    {
+        var region = TrailRegion(m, r) ?? trails?.DefaultRegion ?? m.Region;
+        if (trails is null || string.IsNullOrEmpty(r.Name) || string.IsNullOrEmpty(region))
+        {
+            return null;
+        }
+
+        return r.Type == DiscoveryResourceType.Trail
+            ? await trails.TrailExistsAsync(r.Arn ?? r.Name!, region!, ct).ConfigureAwait(false)
+            : await trails.BucketExistsAsync(r.Name!, region!, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The trail's home region: from the manifest's trail record, else the trail ARN's region field.</summary>
+    private static string? TrailRegion(SessionManifest m, ManifestResource r)
+    {
+        if (m.Trail?.HomeRegion is { Length: > 0 } home)
+        {
+            return home;
+        }
+
+        var arn = r.Type == DiscoveryResourceType.Trail ? r.Arn : m.Trail?.TrailArn;
+        var parts = arn?.Split(':');
+        return parts is { Length: > 3 } && parts[3].Length > 0 ? parts[3] : null;
     }
 
     private static async Task<bool?> ExistsAsync(IIamApi iam, ManifestResource r, CancellationToken ct)

@@ -21,7 +21,16 @@ public sealed class LPDiscoveryUser
     public string AccessKeyId { get; init; } = string.Empty;
 
     /// <summary>The secret access key (read-only SecureString).</summary>
-    public SecureString? SecretAccessKey { get; init; }
+    public SecureString? SecretAccessKey { get => _secretAccessKey; init => _secretAccessKey = value; }
+
+    private SecureString? _secretAccessKey;
+
+    /// <summary>
+    /// Forgets the secret access key: the SecureString is disposed (its memory zeroed) and
+    /// <see cref="SecretAccessKey"/> becomes null. Remove-LPDiscoveryResources calls it once the
+    /// session's keys are deleted.
+    /// </summary>
+    public void ClearSecret() => Interlocked.Exchange(ref _secretAccessKey, null)?.Dispose();
 
     public string SessionId { get; init; } = string.Empty;
 

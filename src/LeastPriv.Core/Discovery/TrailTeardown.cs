@@ -45,6 +45,35 @@ public sealed class TrailTeardown : IDisposable
         await cloudTrail.DeleteTrailAsync(name, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>CloudTrail GetTrail in the trail's home region: false on TrailNotFound.</summary>
+    public async Task<bool> TrailExistsAsync(string nameOrArn, string region, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CloudTrailIn(region).GetTrailAsync(nameOrArn, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (AwsServiceException ex) when (ex.NormalizedCode is "TrailNotFound" or "ResourceNotFound")
+        {
+            return false;
+        }
+    }
+
+    /// <summary>S3 HeadBucket: false when the bucket is not there (404 / NoSuchBucket).</summary>
+    public async Task<bool> BucketExistsAsync(string bucket, string region, CancellationToken cancellationToken)
+    {
+        var s3 = S3In(region);
+        try
+        {
+            await S3Calls.RunAsync("HeadBucket", bucket, () => s3.HeadBucketAsync(new HeadBucketRequest { BucketName = bucket }, cancellationToken)).ConfigureAwait(false);
+            return true;
+        }
+        catch (AwsServiceException ex) when (ex.HttpStatus == System.Net.HttpStatusCode.NotFound || ex.NormalizedCode == "NoSuchBucket")
+        {
+            return false;
+        }
+    }
+
     /// <summary>Deletes every object version and delete marker in the bucket, then the bucket. NoSuchBucket means it is gone.</summary>
     public async Task DeleteBucketAsync(string bucket, string region, CancellationToken cancellationToken)
     {

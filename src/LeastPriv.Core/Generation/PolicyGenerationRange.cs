@@ -17,6 +17,8 @@ public static class PolicyGenerationRange
     // Patterns from the accessanalyzer model (PrincipalArn, CloudTrailArn, RoleArn).
     private static readonly Regex PrincipalPattern = new(@"^arn:[^:]*:iam::[^:]*:(role|user)/.{1,576}$", RegexOptions.CultureInvariant);
     private static readonly Regex TrailPattern = new(@"^arn:[^:]*:cloudtrail:[^:]*:[^:]*:trail/.{1,576}$", RegexOptions.CultureInvariant);
+    // A job id is a UUID in practice; anything outside letters, digits and hyphens cannot be one.
+    private static readonly Regex JobIdPattern = new(@"^[A-Za-z0-9][A-Za-z0-9-]{0,127}$", RegexOptions.CultureInvariant);
     private static readonly Regex RolePattern = new(@"^arn:[^:]*:iam::[^:]*:role/.{1,576}$", RegexOptions.CultureInvariant);
 
     /// <summary>
@@ -111,6 +113,21 @@ public static class PolicyGenerationRange
         return arn;
     }
 
+    /// <summary>A policy generation job id: letters, digits and hyphens (<c>PolicyGenerationJobIdInvalid</c> otherwise).</summary>
+    public static string JobId(string? jobId)
+    {
+        if (jobId is null || !JobIdPattern.IsMatch(jobId))
+        {
+            throw new LeastPrivException(
+                "PolicyGenerationJobIdInvalid",
+                LPErrorCategory.InvalidArgument,
+                $"'{jobId}' is not a policy generation job id (the JobId Start-LPPolicyGeneration returned: letters, digits and hyphens).",
+                jobId);
+        }
+
+        return jobId;
+    }
+
     public static string AccessRoleArn(string? arn)
     {
         if (arn is null || !RolePattern.IsMatch(arn))
@@ -180,6 +197,19 @@ public static class PolicyGenerationPlanner
         }
 
         PolicyGenerationRange.TrailArn(trail);
+        var trailAccount = PolicyGenerationRange.ParseTrailArn(trail!).Account;
+        if (!string.IsNullOrEmpty(manifest?.AccountId) && !string.Equals(trailAccount, manifest!.AccountId, StringComparison.Ordinal))
+        {
+            throw new LeastPrivException(
+                "TrailAccountMismatch",
+                LPErrorCategory.InvalidArgument,
+                $"The trail {trail} is in account {trailAccount}, but session {manifest.SessionId} is in account {manifest.AccountId}; its service role cannot read another account's trail.",
+                trail)
+            {
+                RecommendedAction = "Pass a trail of the session's account (New-LPDiscoveryTrail creates one), or leave out -SessionId.",
+            };
+        }
+
         var role = accessRoleArn ?? manifest?.Trail?.AccessRoleArn;
         if (string.IsNullOrEmpty(role))
         {

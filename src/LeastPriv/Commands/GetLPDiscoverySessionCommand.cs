@@ -25,10 +25,13 @@ public sealed class GetLPDiscoverySessionCommand : LPAwsCmdlet
             IReadOnlyList<SessionManifest> manifests = SessionId is null
                 ? store.List(reporter.Error)
                 : SessionId.Select(id => store.Load(id)).ToList();
+            var context = Refresh.IsPresent ? GetAwsContext(reporter) : null;
+            using var trails = context is null ? null : TrailTeardown.For(context);
+            var iam = context?.CreateIamClient();
             foreach (var manifest in manifests)
             {
-                var exists = Refresh.IsPresent
-                    ? await DiscoverySessions.RefreshAsync(GetAwsContext(reporter).CreateIamClient(), manifest, ct).ConfigureAwait(false)
+                var exists = iam is not null
+                    ? await DiscoverySessions.RefreshAsync(iam, manifest, ct, trails).ConfigureAwait(false)
                     : null;
                 Emit(DiscoverySessions.ToOutput(manifest, store.PathOf(manifest.SessionId), exists));
             }

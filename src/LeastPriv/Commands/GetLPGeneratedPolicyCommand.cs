@@ -61,6 +61,7 @@ public sealed class GetLPGeneratedPolicyCommand : LPAwsCmdlet
         {
             RunAsync(async (reporter, ct) =>
             {
+                PolicyGenerationRange.JobId(JobId);
                 var jobs = new PolicyGenerationJobs(GetAwsContext(reporter).CreateAccessAnalyzerClient(), reporter, SessionStore.Default());
                 Emit(await jobs.GetPolicyAsync(JobId, IncludeResourcePlaceholders.IsPresent, IncludeServiceLevelTemplate.IsPresent, generalize, ct).ConfigureAwait(false));
             });
@@ -69,6 +70,12 @@ public sealed class GetLPGeneratedPolicyCommand : LPAwsCmdlet
 
         RunAsync(async (reporter, ct) =>
         {
+            // An explicit range is checked before the session is read or AWS is called.
+            if (StartTime is not null && EndTime is not null)
+            {
+                PolicyGenerationRange.Validate(ToUtc(StartTime.Value), ToUtc(EndTime.Value));
+            }
+
             var manifest = SessionStore.Default().Load(SessionId);
             var trail = TrailDeliveryWaiter.RequireTrail(manifest);
             var principal = PolicyGenerationRange.PrincipalArn(PrincipalArn ?? manifest.PrincipalArn);

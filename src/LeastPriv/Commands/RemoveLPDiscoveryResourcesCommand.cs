@@ -13,6 +13,13 @@ public sealed class RemoveLPDiscoveryResourcesCommand : LPAwsCmdlet
     [ValidateNotNullOrEmpty]
     public string[] SessionId { get; set; } = Array.Empty<string>();
 
+    /// <summary>
+    /// The piped object itself (an LPDiscoveryUser from New-LPDiscoveryUser): once the session's
+    /// access keys are deleted, the secret access key it holds is cleared.
+    /// </summary>
+    [Parameter(ValueFromPipeline = true, DontShow = true)]
+    public PSObject? InputObject { get; set; }
+
     /// <summary>Keep the trail, its bucket and the Access Analyzer service role.</summary>
     [Parameter]
     public SwitchParameter KeepTrail { get; set; }
@@ -43,7 +50,30 @@ public sealed class RemoveLPDiscoveryResourcesCommand : LPAwsCmdlet
             foreach (var manifest in manifests)
             {
                 await cleanup.RemoveAsync(manifest, new DiscoveryCleanupOptions { KeepTrail = KeepTrail.IsPresent }, Emit, ct).ConfigureAwait(false);
+                ClearSecretOf(InputObject, store.Load(manifest.SessionId));
             }
         });
+    }
+
+    /// <summary>
+    /// A removed key's secret has no use left: the piped user object of that session stops
+    /// holding it (the SecureString is disposed and the property becomes null) once no access key of the
+    /// session remains.
+    /// </summary>
+    private static void ClearSecretOf(PSObject? input, SessionManifest manifest)
+    {
+        if (input?.BaseObject is not LPDiscoveryUser user
+            || !string.Equals(user.SessionId, manifest.SessionId, StringComparison.Ordinal)
+            || user.SecretAccessKey is null)
+        {
+            return;
+        }
+
+        var keysGone = manifest.State == DiscoverySessionState.Removed
+            || manifest.Resources.Where(r => r.Type == DiscoveryResourceType.AccessKey).All(r => r.IsGone);
+        if (keysGone)
+        {
+            user.ClearSecret();
+        }
     }
 }

@@ -23,6 +23,7 @@ public sealed class StopLPPolicyGenerationCommand : LPAwsCmdlet
         var sessionId = string.IsNullOrEmpty(SessionId) ? null : SessionId;
         RunAsync(async (reporter, ct) =>
         {
+            PolicyGenerationRange.JobId(JobId);
             var jobs = new PolicyGenerationJobs(GetAwsContext(reporter).CreateAccessAnalyzerClient(), reporter, SessionStore.Default());
             var job = await jobs.StopAsync(JobId, sessionId, ct).ConfigureAwait(false);
             if (job is not null)

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using LeastPriv.Commands.Base;
+using LeastPriv.Core;
 using LeastPriv.Core.CloudTrail;
 using LeastPriv.Core.Discovery;
 
@@ -14,9 +15,11 @@ public sealed class WaitLPCloudTrailDeliveryCommand : LPAwsCmdlet
     [ValidateNotNullOrEmpty]
     public string SessionId { get; set; } = string.Empty;
 
-    /// <summary>Seconds to wait before giving up with CloudTrailDeliveryTimeout.</summary>
+    /// <summary>
+    /// Seconds to wait before giving up with CloudTrailDeliveryTimeout; outside 1 to 86400 it is
+    /// refused with CloudTrailDeliveryTimeoutInvalid before any call.
+    /// </summary>
     [Parameter]
-    [ValidateRange(1, 86400)]
     public int Timeout { get; set; } = 900;
 
     /// <summary>Seconds between the first polls (the interval then grows up to 30 seconds).</summary>
@@ -29,6 +32,15 @@ public sealed class WaitLPCloudTrailDeliveryCommand : LPAwsCmdlet
         var regionGiven = MyInvocation.BoundParameters.ContainsKey(nameof(Region));
         RunAsync(async (reporter, ct) =>
         {
+            if (Timeout is < 1 or > 86400)
+            {
+                throw new LeastPrivException(
+                    "CloudTrailDeliveryTimeoutInvalid",
+                    LPErrorCategory.InvalidArgument,
+                    $"-Timeout {Timeout} is not a number of seconds from 1 to 86400.",
+                    Timeout);
+            }
+
             var manifest = SessionStore.Default().Load(SessionId);
             var trail = TrailDeliveryWaiter.RequireTrail(manifest);
 

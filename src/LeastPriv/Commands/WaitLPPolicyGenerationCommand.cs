@@ -34,6 +34,7 @@ public sealed class WaitLPPolicyGenerationCommand : LPAwsCmdlet
         var sessionId = string.IsNullOrEmpty(SessionId) ? null : SessionId;
         RunAsync(async (reporter, ct) =>
         {
+            PolicyGenerationRange.JobId(JobId);
             var jobs = new PolicyGenerationJobs(GetAwsContext(reporter).CreateAccessAnalyzerClient(), reporter, SessionStore.Default())
             {
                 Poll = new PollSchedule { Initial = TimeSpan.FromSeconds(PollInterval), Max = TimeSpan.FromSeconds(Math.Max(PollInterval, 30)) },

@@ -157,4 +157,40 @@ public sealed class PolicyGenerationRangeTests
 
         Assert.Equal(errorId, ex.ErrorId);
     }
+
+    [Fact]
+    public void Plan_TrailOfAnotherAccountThanTheSession_IsTrailAccountMismatch()
+    {
+        var manifest = new SessionManifest
+        {
+            SessionId = "lp-test",
+            AccountId = "111122223333",
+            Trail = new ManifestTrail { TrailArn = Trail, AccessRoleArn = Role, Regions = ["us-east-1"], BucketName = "b" },
+        };
+        var foreign = "arn:aws:cloudtrail:us-east-1:210987654321:trail/t";
+
+        var ex = Assert.Throws<LeastPrivException>(() => PolicyGenerationPlanner.Plan(User, foreign, null, null, Now.AddHours(-1), Now, manifest, Now));
+
+        Assert.Equal("TrailAccountMismatch", ex.ErrorId);
+        Assert.Equal(LPErrorCategory.InvalidArgument, ex.Category);
+        Assert.Equal(foreign, ex.Target);
+        Assert.Equal(Trail, PolicyGenerationPlanner.Plan(User, null, null, null, Now.AddHours(-1), Now, manifest, Now).TrailArn);
+    }
+
+    [Theory]
+    [InlineData("7c9e6679-7425-40de-944b-e07fc1f90ae7", true)]
+    [InlineData("../x", false)]
+    [InlineData("a b", false)]
+    [InlineData("", false)]
+    public void JobId_OnlyLettersDigitsAndHyphens_AreAccepted(string jobId, bool valid)
+    {
+        if (valid)
+        {
+            Assert.Equal(jobId, PolicyGenerationRange.JobId(jobId));
+        }
+        else
+        {
+            Assert.Equal("PolicyGenerationJobIdInvalid", Assert.Throws<LeastPrivException>(() => PolicyGenerationRange.JobId(jobId)).ErrorId);
+        }
+    }
 }

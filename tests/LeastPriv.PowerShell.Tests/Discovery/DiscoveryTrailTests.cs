@@ -337,6 +337,44 @@ public sealed class DiscoveryTrailTests
 
     private static string UserKey(PowerShellSession ps) => (string)ps.Run("$u.AccessKeyId").ThrowIfFailed().Output[0].BaseObject;
 
+    [Fact]
+    public async Task GetLPDiscoverySession_Refresh_AsksCloudTrailS3AndIamForTheTrailItsBucketAndServiceRole()
+    {
+        using var ps = PowerShellSession.Open();
+        var name = "lp-refresh-" + Guid.NewGuid().ToString("N")[..6];
+        var created = ps.Run("$u = New-LPDiscoveryUser -UserName $name @aws; $t = $u | New-LPDiscoveryTrail @aws; $t", Vars(("name", name))).ThrowIfFailed();
+        var trail = created.Output.Single();
+        try
+        {
+            Dictionary<string, object?> Exists()
+            {
+                var session = ps.Run("Get-LPDiscoverySession -SessionId $u.SessionId -Refresh @aws", Vars()).ThrowIfFailed().Output.Single();
+                return ((System.Collections.IEnumerable)session.Properties["Resources"].Value).Cast<object>().Select(PSObject.AsPSObject)
+                    .Where(r => r.Properties["ResourceType"].Value.ToString() is "Trail" or "TrailBucket" or "ServiceRole")
+                    .ToDictionary(r => r.Properties["ResourceType"].Value.ToString()!, r => (object?)r.Properties["Exists"].Value);
+            }
+
+            var before = Exists();
+            Assert.Equal(true, before["Trail"]);
+            Assert.Equal(true, before["TrailBucket"]);
+            Assert.Equal(true, before["ServiceRole"]);
+
+            // Deleted behind the session's back: -Refresh notices.
+            using var cli = _fx.OperatorCli();
+            await MustAsync(cli, "cloudtrail", "delete-trail", "--name", (string)trail.Properties["TrailName"].Value);
+            await MustAsync(cli, "s3", "rb", "s3://" + (string)trail.Properties["BucketName"].Value, "--force");
+
+            var after = Exists();
+            Assert.Equal(false, after["Trail"]);
+            Assert.Equal(false, after["TrailBucket"]);
+            Assert.Equal(true, after["ServiceRole"]);
+        }
+        finally
+        {
+            ps.Run("$u | Remove-LPDiscoveryResources -Force @aws", Vars());
+        }
+    }
+
     private Dictionary<string, object?> Vars(params (string Name, object? Value)[] extra)
     {
         var vars = _fx.AwsVariables();

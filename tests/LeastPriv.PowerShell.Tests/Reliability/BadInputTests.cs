@@ -113,6 +113,38 @@ public sealed class BadInputTests : IClassFixture<BadInputFiles>, IDisposable
         // Remove-LPDiscoveryResources
         Row("RemoveResources unknown id", "Remove-LPDiscoveryResources -SessionId 'lp-20000101000000-deadbeef' -Force @aws", "SessionNotFound", ErrorCategory.ObjectNotFound, "lp-20000101000000-deadbeef"),
         Row("RemoveResources id with a path", "Remove-LPDiscoveryResources -SessionId 'a/../../b' -Force @aws", "SessionIdInvalid", ErrorCategory.InvalidArgument, "a/../../b"),
+
+        // Start-LPPolicyGeneration ($g: a principal, trail and role that are well formed)
+        Row("StartGen reversed time range", "Start-LPPolicyGeneration @g -StartTime ([datetime]'2026-03-01Z') -EndTime ([datetime]'2026-01-01Z') @aws", "PolicyGenerationTimeRangeInvalid", ErrorCategory.InvalidArgument, "2026-03-01"),
+        Row("StartGen range over 90 days", "Start-LPPolicyGeneration @g -StartTime ([datetime]'2026-01-01Z') -EndTime ([datetime]'2026-04-02Z') @aws", "PolicyGenerationTimeRangeTooLong", ErrorCategory.InvalidArgument, "2026-01-01"),
+        Row("StartGen malformed trail ARN", "Start-LPPolicyGeneration -PrincipalArn $g.PrincipalArn -AccessRoleArn $g.AccessRoleArn -Trail 'arn:aws:cloudtrail:us-east-1:123456789012:lp-trail' -StartTime ([datetime]'2026-01-01Z') -EndTime ([datetime]'2026-01-02Z') @aws", "TrailArnInvalid", ErrorCategory.InvalidArgument, "arn:aws:cloudtrail:us-east-1:123456789012:lp-trail"),
+        Row("StartGen malformed access role", "Start-LPPolicyGeneration -PrincipalArn $g.PrincipalArn -Trail $g.Trail -AccessRoleArn 'arn:aws:iam::123456789012:user/not-a-role' -StartTime ([datetime]'2026-01-01Z') -EndTime ([datetime]'2026-01-02Z') @aws", "AccessRoleArnInvalid", ErrorCategory.InvalidArgument, "user/not-a-role"),
+        Row("StartGen unknown trail region", "Start-LPPolicyGeneration @g -TrailRegion 'mars-north-1' -StartTime ([datetime]'2026-01-01Z') -EndTime ([datetime]'2026-01-02Z') @aws", "AwsRegionInvalid", ErrorCategory.InvalidArgument, "mars-north-1"),
+        Row("StartGen no trail at all", "Start-LPPolicyGeneration -PrincipalArn $g.PrincipalArn -StartTime ([datetime]'2026-01-01Z') -EndTime ([datetime]'2026-01-02Z') @aws", "PolicyGenerationTrailMissing", ErrorCategory.InvalidArgument, "user/lp-user"),
+        Row("StartGen principal that is a group", "Start-LPPolicyGeneration -PrincipalArn 'arn:aws:iam::123456789012:group/devs' -Trail $g.Trail -AccessRoleArn $g.AccessRoleArn @aws", "PrincipalArnInvalid", ErrorCategory.InvalidArgument, "group/devs"),
+        Row("StartGen unknown session id", "Start-LPPolicyGeneration @g -SessionId 'lp-20000101000000-deadbeef' @aws", "SessionNotFound", ErrorCategory.ObjectNotFound, "lp-20000101000000-deadbeef"),
+
+        // Get-LPGeneratedPolicy, Wait-LPPolicyGeneration, Stop-LPPolicyGeneration
+        Row("GetPolicy local reversed time range", "Get-LPGeneratedPolicy -Local -SessionId 'lp-20000101000000-deadbeef' -StartTime ([datetime]'2026-03-01Z') -EndTime ([datetime]'2026-01-01Z') @aws", "PolicyGenerationTimeRangeInvalid", ErrorCategory.InvalidArgument, "2026-03-01"),
+        Row("GetPolicy local range over 90 days", "Get-LPGeneratedPolicy -Local -SessionId 'lp-20000101000000-deadbeef' -StartTime ([datetime]'2025-01-01Z') -EndTime ([datetime]'2025-06-01Z') @aws", "PolicyGenerationTimeRangeTooLong", ErrorCategory.InvalidArgument, "2025-01-01"),
+        Row("GetPolicy local unknown session id", "Get-LPGeneratedPolicy -Local -SessionId 'lp-20000101000000-deadbeef' @aws", "SessionNotFound", ErrorCategory.ObjectNotFound, "lp-20000101000000-deadbeef"),
+        Row("GetPolicy job id with a path", "Get-LPGeneratedPolicy -JobId '../../jobs/x' @aws", "PolicyGenerationJobIdInvalid", ErrorCategory.InvalidArgument, "../../jobs/x"),
+        Row("WaitGen job id with spaces", "Wait-LPPolicyGeneration -JobId 'not a job' @aws", "PolicyGenerationJobIdInvalid", ErrorCategory.InvalidArgument, "not a job"),
+        Row("StopGen job id with a query", "Stop-LPPolicyGeneration -JobId 'x?y=1' @aws", "PolicyGenerationJobIdInvalid", ErrorCategory.InvalidArgument, "x?y=1"),
+
+        // New-LPDiscoveryTrail
+        Row("NewTrail unknown session id", "New-LPDiscoveryTrail -SessionId 'lp-20000101000000-deadbeef' @aws", "SessionNotFound", ErrorCategory.ObjectNotFound, "lp-20000101000000-deadbeef"),
+        Row("NewTrail name with a space", "New-LPDiscoveryTrail -SessionId 'lp-20000101000000-deadbeef' -TrailName 'lp trail' @aws", "DiscoveryTrailNameInvalid", ErrorCategory.InvalidArgument, "lp trail"),
+        Row("NewTrail bucket name in capitals", "New-LPDiscoveryTrail -SessionId 'lp-20000101000000-deadbeef' -BucketName 'LP_Bucket' @aws", "DiscoveryTrailBucketNameInvalid", ErrorCategory.InvalidArgument, "LP_Bucket"),
+        Row("NewTrail unknown region", "New-LPDiscoveryTrail -SessionId 'lp-20000101000000-deadbeef' -Region 'mars-north-1' @aws", "AwsRegionInvalid", ErrorCategory.InvalidArgument, "mars-north-1"),
+        Row("NewTrail session id with a path", "New-LPDiscoveryTrail -SessionId '../x' @aws", "SessionIdInvalid", ErrorCategory.InvalidArgument, "../x"),
+
+        // Invoke-LPDiscoveryCapture, Wait-LPCloudTrailDelivery
+        Row("Capture input that is no principal", "42 | Invoke-LPDiscoveryCapture -ScriptBlock { } @aws", "CaptureInputInvalid", ErrorCategory.InvalidArgument, "42"),
+        Row("Capture unknown session id", "'lp-20000101000000-deadbeef' | Invoke-LPDiscoveryCapture -ScriptBlock { } @aws", "SessionNotFound", ErrorCategory.ObjectNotFound, "lp-20000101000000-deadbeef"),
+        Row("WaitDelivery unknown session id", "Wait-LPCloudTrailDelivery -SessionId 'lp-20000101000000-deadbeef' -Timeout 5 @aws", "SessionNotFound", ErrorCategory.ObjectNotFound, "lp-20000101000000-deadbeef"),
+        Row("WaitDelivery zero timeout", "Wait-LPCloudTrailDelivery -SessionId 'lp-20000101000000-deadbeef' -Timeout 0 @aws", "CloudTrailDeliveryTimeoutInvalid", ErrorCategory.InvalidArgument, "0"),
+        Row("WaitDelivery negative timeout", "Wait-LPCloudTrailDelivery -SessionId 'lp-20000101000000-deadbeef' -Timeout -5 @aws", "CloudTrailDeliveryTimeoutInvalid", ErrorCategory.InvalidArgument, "-5"),
     ];
 
     private readonly BadInputFiles _files;
@@ -150,6 +182,12 @@ public sealed class BadInputTests : IClassFixture<BadInputFiles>, IDisposable
         var vars = new Dictionary<string, object?>
         {
             ["d"] = _files.Root,
+            ["g"] = new System.Collections.Hashtable
+            {
+                ["PrincipalArn"] = "arn:aws:iam::123456789012:user/lp-user",
+                ["Trail"] = "arn:aws:cloudtrail:us-east-1:123456789012:trail/lp-trail",
+                ["AccessRoleArn"] = "arn:aws:iam::123456789012:role/lp-access",
+            },
             ["aws"] = new System.Collections.Hashtable
             {
                 ["EndpointUrl"] = _aws.Url,
