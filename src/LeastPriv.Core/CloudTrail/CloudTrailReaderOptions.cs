@@ -39,6 +39,9 @@ public sealed class CloudTrailReaderOptions
     /// </summary>
     internal bool ScanRecordArrays { get; init; } = true;
 
+    /// <summary>The scan's loops: the process's own unless a test or a benchmark compares them.</summary>
+    internal ScanKernels Kernels { get; init; } = ScanKernels.Current;
+
     /// <summary>Size of the decompressed-data buffer a parser starts with (it grows only for a larger record).</summary>
     internal int InitialBufferBytes { get; init; } = 1024 * 1024;
 

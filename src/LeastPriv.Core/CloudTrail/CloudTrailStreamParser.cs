@@ -38,6 +38,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
     private readonly Utf8StringCache _strings = new();
     private readonly JsonReaderOptions _jsonOptions;
     private readonly RecordPrefilter? _prefilter;
+    private readonly ScanKernels _kernels;
 
     // Reader states to hand a scanned array back to the tokenizer: before its first element, after an element.
     private readonly JsonReaderState _arrayStart;
@@ -77,7 +78,8 @@ internal sealed class CloudTrailStreamParser : IDisposable
             CommentHandling = JsonCommentHandling.Disallow,
         };
         _buffer = ArrayPool<byte>.Shared.Rent(options.InitialBufferBytes);
-        _prefilter = options.ScanRecordArrays ? RecordPrefilter.For(filter) : null;
+        _kernels = options.Kernels;
+        _prefilter = options.ScanRecordArrays ? RecordPrefilter.For(filter, _kernels) : null;
         _arrayStart = StateAfter("["u8, _jsonOptions);
         _arrayAfterValue = StateAfter("[\"\""u8, _jsonOptions);
         _containedArrayStart = StateAfter("{\"Records\":["u8, _jsonOptions);
@@ -492,7 +494,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
             }
 
             _damageOffset = _bufferOffset + start;
-            var length = JsonObjectScanner.ObjectLength(new ReadOnlySpan<byte>(_buffer, start, _end - start));
+            var length = _prefilter!.Measure(new ReadOnlySpan<byte>(_buffer, start, _end - start), out var mayMatch);
             if (length < 0)
             {
                 NeedMoreToScan(at, cancellationToken);
@@ -503,7 +505,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
             var bytes = new ReadOnlySpan<byte>(_buffer, start, length);
 
             // An object that does not even name a userIdentity may be no record at all: the parse counts it as the one or the other.
-            if (_prefilter!.MayMatch(bytes) || bytes.IndexOf("userIdentity"u8) < 0)
+            if (mayMatch || !NamesUserIdentity(bytes))
             {
                 _pos = start;
                 var reader = new Utf8JsonReader(new ReadOnlySpan<byte>(_buffer, start, length), isFinalBlock: true, new JsonReaderState(_jsonOptions));
@@ -523,6 +525,15 @@ internal sealed class CloudTrailStreamParser : IDisposable
         }
     }
 
+    private static readonly byte[] UserIdentity = "userIdentity"u8.ToArray();
+    private static readonly (int, int) UserIdentityAnchors = RecordPrefilter.Needle.Anchors(UserIdentity);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool NamesUserIdentity(ReadOnlySpan<byte> record) =>
+        _kernels.IndexOfOrdinal is { } indexOf
+            ? indexOf(record, UserIdentity, UserIdentityAnchors.Item1, UserIdentityAnchors.Item2) >= 0
+            : record.IndexOf(UserIdentity) >= 0;
+
     /// <summary>Keeps the bytes from <paramref name="keepFrom"/> on and reads more (growing the buffer for a large record); the end of the data here is damage.</summary>
     private void NeedMoreToScan(int keepFrom, CancellationToken cancellationToken)
     {
@@ -537,6 +548,7 @@ internal sealed class CloudTrailStreamParser : IDisposable
         Fill();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int SkipWhitespace(int i)
     {
         while (i < _end && _buffer[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')

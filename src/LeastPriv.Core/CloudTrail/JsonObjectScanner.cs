@@ -22,10 +22,13 @@ internal static class JsonObjectScanner
     /// <summary>
     /// The length of the object that starts at <paramref name="json"/>[0] (which must be
     /// <c>{</c>), or -1 when <paramref name="json"/> ends before the object does.
+    /// <paramref name="hasBackslash"/> tells whether the object's bytes hold a backslash (when
+    /// the length is -1: whether the bytes seen do).
     /// </summary>
     [MethodImpl(Hot)]
-    public static int ObjectLength(ReadOnlySpan<byte> json)
+    public static int ObjectLength(ReadOnlySpan<byte> json, out bool hasBackslash)
     {
+        hasBackslash = false;
         var depth = 0;
         var inString = false;
         var i = 0;
@@ -47,6 +50,8 @@ internal static class JsonObjectScanner
             var b = json[i];
             if (b == (byte)'\\')
             {
+                hasBackslash = true;
+
                 // Only inside a string: \" and \\ must not count; \uXXXX holds neither quote nor brace.
                 i += 2;
                 if (i > json.Length)

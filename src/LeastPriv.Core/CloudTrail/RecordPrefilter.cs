@@ -17,22 +17,63 @@ internal sealed class RecordPrefilter
     private const MethodImplOptions Hot = (MethodImplOptions)512;
 
     private readonly Needle[][] _groups;
+    private readonly ScanKernels _kernels;
 
     // ASCII characters of any required name, both cases: the only ones an escape could hide a name with.
     private readonly bool[] _nameCharacters = new bool[128];
 
-    private RecordPrefilter(Needle[][] groups, IEnumerable<string> names)
+    // The one needle of a one-name filter, searched in the pass that finds the record's bounds.
+    private readonly Needle? _fused;
+    private readonly ulong _nameCharactersLow;
+    private readonly ulong _nameCharactersHigh;
+
+    private RecordPrefilter(Needle[][] groups, IEnumerable<string> names, ScanKernels kernels)
     {
         _groups = groups;
+        _kernels = kernels;
         foreach (var c in names.SelectMany(n => n))
         {
             _nameCharacters[char.ToLowerInvariant(c)] = true;
             _nameCharacters[char.ToUpperInvariant(c)] = true;
         }
+
+        for (var c = 0; c < 64; c++)
+        {
+            _nameCharactersLow |= _nameCharacters[c] ? 1UL << c : 0;
+            _nameCharactersHigh |= _nameCharacters[c + 64] ? 1UL << c : 0;
+        }
+
+        if (kernels.ScanRecord is not null && groups is [[var only]] && only.Length <= ScanKernels.MaxAnchor + 1)
+        {
+            _fused = only;
+        }
     }
 
-    /// <summary>A prefilter for <paramref name="filter"/>, or null when its criteria name no text every match must contain.</summary>
-    public static RecordPrefilter? For(CloudTrailFilter.Compiled filter)
+    /// <summary>
+    /// The length of the record that starts at <paramref name="json"/>[0] (as
+    /// <see cref="ScanKernels.ObjectLength"/>), or -1, and whether it may pass the caller
+    /// criteria (as <see cref="MayMatch"/>): in one pass when the kernels can.
+    /// </summary>
+    [MethodImpl(Hot)]
+    public int Measure(ReadOnlySpan<byte> json, out bool mayMatch)
+    {
+        if (_fused is not null)
+        {
+            var length = _kernels.ScanRecord!(json, _fused.Lower, _fused.Anchor1, _fused.Anchor2, _nameCharactersLow, _nameCharactersHigh, out var flags);
+            mayMatch = (flags & (ScanKernels.NeedleFlag | ScanKernels.HidingEscapeFlag)) != 0;
+            return length;
+        }
+
+        var objectLength = _kernels.ObjectLength(json, out var hasBackslash);
+        mayMatch = objectLength >= 0 && MayMatch(json.Slice(0, objectLength), hasBackslash);
+        return objectLength;
+    }
+
+    /// <summary>
+    /// A prefilter for <paramref name="filter"/> searching with <paramref name="kernels"/>
+    /// (the process's own by default), or null when its criteria name no text every match must contain.
+    /// </summary>
+    public static RecordPrefilter? For(CloudTrailFilter.Compiled filter, ScanKernels? kernels = null)
     {
         if (filter.RequiredText is not { Count: > 0 } required)
         {
@@ -60,29 +101,32 @@ internal sealed class RecordPrefilter
             }
         }
 
-        return new RecordPrefilter(groups, required.SelectMany(g => g));
+        return new RecordPrefilter(groups, required.SelectMany(g => g), kernels ?? ScanKernels.Current);
     }
 
-    /// <summary>False only when the record cannot pass the caller criteria.</summary>
+    /// <summary>
+    /// False only when the record cannot pass the caller criteria. <paramref name="hasBackslash"/>
+    /// false (the scan saw no backslash in the record) spares the search for escapes.
+    /// </summary>
     [MethodImpl(Hot)]
-    public bool MayMatch(ReadOnlySpan<byte> record)
+    public bool MayMatch(ReadOnlySpan<byte> record, bool hasBackslash = true)
     {
         foreach (var group in _groups)
         {
-            if (!ContainsAny(record, group))
+            if (!ContainsAny(record, group, _kernels))
             {
-                return HasHidingEscape(record);
+                return hasBackslash && HasHidingEscape(record);
             }
         }
 
         return true;
     }
 
-    private static bool ContainsAny(ReadOnlySpan<byte> record, Needle[] group)
+    private static bool ContainsAny(ReadOnlySpan<byte> record, Needle[] group, ScanKernels kernels)
     {
         foreach (var needle in group)
         {
-            if (needle.IsIn(record))
+            if (needle.IsIn(record, kernels))
             {
                 return true;
             }
@@ -137,6 +181,7 @@ internal sealed class RecordPrefilter
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TryHex(ReadOnlySpan<byte> digits, out int value)
     {
         value = 0;
@@ -176,9 +221,24 @@ internal sealed class RecordPrefilter
         private readonly byte _anchorUpper;
         private readonly byte[]? _caselessRun;
 
+        // Where the vectorized search anchors: the last byte (names that share a prefix, such as
+        // app-user-07 and app-user-12, tend to differ at the end) and the rarest of the others.
+        private readonly int _rare1;
+        private readonly int _rare2;
+
+        /// <summary>The text, ASCII letters in lower case.</summary>
+        public byte[] Lower => _lower;
+
+        public int Anchor1 => _rare1;
+
+        public int Anchor2 => _rare2;
+
+        public int Length => _lower.Length;
+
         private Needle(byte[] lower, int anchor, int runStart, int runLength)
         {
             _lower = lower;
+            (_rare1, _rare2) = Anchors(lower);
             if (runLength >= 2)
             {
                 _anchor = runStart;
@@ -213,8 +273,7 @@ internal sealed class RecordPrefilter
                 }
 
                 lower[i] = (byte)(c is >= 'A' and <= 'Z' ? c + 32 : c);
-                var rank = Frequency.IndexOf((char)lower[i]);
-                rank = rank < 0 ? int.MaxValue : rank;
+                var rank = Rank(lower[i]);
                 if (rank > anchorRank)
                 {
                     anchorRank = rank;
@@ -243,8 +302,13 @@ internal sealed class RecordPrefilter
         }
 
         [MethodImpl(Hot)]
-        public bool IsIn(ReadOnlySpan<byte> text)
+        public bool IsIn(ReadOnlySpan<byte> text, ScanKernels kernels)
         {
+            if (kernels.IndexOfIgnoreAsciiCase is { } indexOf)
+            {
+                return indexOf(text, _lower, _rare1, _rare2) >= 0;
+            }
+
             var from = _anchor;
             var last = text.Length - (_lower.Length - _anchor);
             while (from <= last)
@@ -283,6 +347,20 @@ internal sealed class RecordPrefilter
             }
 
             return true;
+        }
+
+        /// <summary>Where the vectorized search anchors <paramref name="lower"/>: the rarest of its bytes but the last, and the last.</summary>
+        internal static (int, int) Anchors(byte[] lower)
+        {
+            var last = lower.Length - 1;
+            var rarest = Enumerable.Range(0, last).OrderByDescending(i => Rank(lower[i])).ThenBy(i => i).FirstOrDefault();
+            return (rarest, last);
+        }
+
+        private static int Rank(byte b)
+        {
+            var rank = Frequency.IndexOf((char)b);
+            return rank < 0 ? int.MaxValue : rank;
         }
 
         private static byte Upper(byte b) => b is >= (byte)'a' and <= (byte)'z' ? (byte)(b - 32) : b;

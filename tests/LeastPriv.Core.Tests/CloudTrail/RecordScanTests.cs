@@ -40,7 +40,11 @@ public sealed class RecordScanTests
         using var parsed = JsonDocument.Parse(json);
         var bytes = Encoding.UTF8.GetBytes(json + ",{\"next\":\"}\"}]}");
 
-        Assert.Equal(json.Length, JsonObjectScanner.ObjectLength(bytes));
+        foreach (var kernels in BothKernels())
+        {
+            Assert.Equal(json.Length, kernels.ObjectLength(bytes, out var hasBackslash));
+            Assert.Equal(json.Contains('\\'), hasBackslash);
+        }
     }
 
     [Fact]
@@ -48,10 +52,13 @@ public sealed class RecordScanTests
     {
         var json = Encoding.UTF8.GetBytes(Record("alice", "{\"policy\":\"{\\\"Statement\\\":[{\\\"Effect\\\":\\\"Allow\\\"}]} \\\\\",\"x\":\"é}\"}", 1));
 
-        Assert.Equal(json.Length, JsonObjectScanner.ObjectLength(json));
-        for (var cut = 1; cut < json.Length; cut++)
+        foreach (var kernels in BothKernels())
         {
-            Assert.Equal(-1, JsonObjectScanner.ObjectLength(json.AsSpan(0, cut)));
+            Assert.Equal(json.Length, kernels.ObjectLength(json, out _));
+            for (var cut = 1; cut < json.Length; cut++)
+            {
+                Assert.Equal(-1, kernels.ObjectLength(json.AsSpan(0, cut), out _));
+            }
         }
     }
 
@@ -70,7 +77,10 @@ public sealed class RecordScanTests
             var text = Serialize(node, indented, relaxed);
             var bytes = Encoding.UTF8.GetBytes(text + " ,{\"b\":\"}\"}");
 
-            Assert.Equal(Encoding.UTF8.GetByteCount(text), JsonObjectScanner.ObjectLength(bytes));
+            foreach (var kernels in BothKernels())
+            {
+                Assert.Equal(Encoding.UTF8.GetByteCount(text), kernels.ObjectLength(bytes, out _));
+            }
         }, iter: 2000);
     }
 
@@ -86,11 +96,14 @@ public sealed class RecordScanTests
     {
         var json = "{\"Records\":[" + Record("bob", null, 1) + "," + Record(rawName, null, 2) + "," + Record("carol", null, 3) + "]}";
 
-        var (scanned, scannedResult, scannedReporter) = ReadBytes(Encoding.UTF8.GetBytes(json), AliceFilter);
+        foreach (var kernels in BothKernels())
+        {
+            var (scanned, scannedResult, scannedReporter) = ReadBytes(Encoding.UTF8.GetBytes(json), AliceFilter, Scan(kernels: kernels));
 
-        Assert.Empty(scannedReporter.Errors);
-        Assert.Equal(3, scannedResult.RecordsRead);
-        Assert.Equal(matches ? new[] { "event-0002" } : Array.Empty<string>(), scanned.Select(r => r.EventId));
+            Assert.Empty(scannedReporter.Errors);
+            Assert.Equal(3, scannedResult.RecordsRead);
+            Assert.Equal(matches ? new[] { "event-0002" } : Array.Empty<string>(), scanned.Select(r => r.EventId));
+        }
     }
 
     [Theory]
@@ -105,11 +118,16 @@ public sealed class RecordScanTests
     [InlineData("app-user-07", "app-user-7", null, false)]
     public void MayMatch_RecordText_RulesOutOnlyRecordsThatCannotName(string filterName, string rawName, string? requestParameters, bool mayMatch)
     {
-        var prefilter = RecordPrefilter.For(new CloudTrailFilter { UserName = new[] { filterName } }.GetCompiled());
         var record = Encoding.UTF8.GetBytes(Record(rawName, requestParameters, 1));
+        foreach (var kernels in BothKernels())
+        {
+            var prefilter = RecordPrefilter.For(new CloudTrailFilter { UserName = new[] { filterName } }.GetCompiled(), kernels);
 
-        Assert.NotNull(prefilter);
-        Assert.Equal(mayMatch, prefilter!.MayMatch(record));
+            Assert.NotNull(prefilter);
+            Assert.Equal(mayMatch, prefilter!.MayMatch(record));
+            Assert.Equal(record.Length, prefilter.Measure(record, out var measured));
+            Assert.Equal(mayMatch, measured);
+        }
     }
 
     [Theory]
@@ -125,8 +143,10 @@ public sealed class RecordScanTests
         Assert.Null(RecordPrefilter.For(CloudTrailFilter.All.GetCompiled()));
     }
 
-    [Fact]
-    public void ReadStream_RecordsSplitAtEveryBufferOffset_ReadsTheSameRecords()
+    [Theory]
+    [InlineData(Portable)]
+    [InlineData(Vectorized)]
+    public void ReadStream_RecordsSplitAtEveryBufferOffset_ReadsTheSameRecords(string kernelSet)
     {
         var json = "{\"Records\":[" + string.Join(",", Enumerable.Range(1, 9).Select(i => Record(Users[i % Users.Length], "{\"k\":\"}{\\\"" + new string('x', i * 7) + "\"}", i))) + "]}";
         var expected = Fingerprints(ReadBytes(Encoding.UTF8.GetBytes(json), AliceFilter, FullParse()).Records);
@@ -135,7 +155,7 @@ public sealed class RecordScanTests
         for (var pad = 0; pad < 1024; pad++)
         {
             var data = Encoding.UTF8.GetBytes(new string(' ', pad) + json);
-            var (records, result, reporter) = ReadBytes(data, AliceFilter, Scan(initialBuffer: 1024));
+            var (records, result, reporter) = ReadBytes(data, AliceFilter, Scan(initialBuffer: 1024, kernels: Kernels(kernelSet)));
 
             Assert.Empty(reporter.Errors);
             Assert.Equal(9, result.RecordsRead);
@@ -174,15 +194,17 @@ public sealed class RecordScanTests
         Assert.False(result.IsComplete);
     }
 
-    [Fact]
-    public void ReadStream_TruncatedAnywhereInTheArray_ReportsCorruptLikeTheFullParse()
+    [Theory]
+    [InlineData(Portable)]
+    [InlineData(Vectorized)]
+    public void ReadStream_TruncatedAnywhereInTheArray_ReportsCorruptLikeTheFullParse(string kernelSet)
     {
         var json = Encoding.UTF8.GetBytes("{\"Records\":[" + string.Join(",", Enumerable.Range(1, 4).Select(i => Record(i % 2 == 0 ? "alice" : "bob", null, i))) + "]}");
 
         for (var cut = 13; cut < json.Length - 1; cut++)
         {
             var data = json.AsSpan(0, cut).ToArray();
-            var scanned = ReadBytes(data, AliceFilter, Scan());
+            var scanned = ReadBytes(data, AliceFilter, Scan(kernels: Kernels(kernelSet)));
             var full = ReadBytes(data, AliceFilter, FullParse());
 
             var error = Assert.Single(scanned.Reporter.Errors);
@@ -221,8 +243,10 @@ public sealed class RecordScanTests
         Assert.Equal(6, result.RecordsRead);
     }
 
-    [Fact]
-    public void ReadStream_RandomRecordsAndFilters_ScanYieldsWhatTheFullParseYields()
+    [Theory]
+    [InlineData(Portable)]
+    [InlineData(Vectorized)]
+    public void ReadStream_RandomRecordsAndFilters_ScanYieldsWhatTheFullParseYields(string kernelSet)
     {
         var record = Gen.Select(Gen.Int[0, Users.Length - 1], Gen.Int[0, 3], Gen.String[Gen.Char["{}[]\"\\/:,ab+é"], 0, 40]);
         Gen.Select(record.Array[0, 12], Gen.Int[0, Filters.Length - 1], Gen.Select(Gen.Bool, Gen.Bool, Gen.Bool), Gen.Int[0, 2]).Sample(t =>
@@ -250,7 +274,7 @@ public sealed class RecordScanTests
 
             var data = Encoding.UTF8.GetBytes(json);
             var filter = Filters[filterIndex];
-            var scanned = ReadBytes(data, filter, Scan(initialBuffer: 256));
+            var scanned = ReadBytes(data, filter, Scan(initialBuffer: 256, kernels: Kernels(kernelSet)));
             var full = ReadBytes(data, filter, FullParse());
 
             Assert.Empty(full.Reporter.Errors);
@@ -261,11 +285,29 @@ public sealed class RecordScanTests
         }, iter: 1500);
     }
 
-    private static CloudTrailReaderOptions Scan(int initialBuffer = 1024 * 1024) => new()
+    internal const string Portable = "portable";
+    internal const string Vectorized = "vectorized";
+
+    /// <summary>The portable loops, or the vectorized ones this runtime must have bound.</summary>
+    internal static ScanKernels Kernels(string set)
+    {
+        if (set == Portable)
+        {
+            return ScanKernels.Portable;
+        }
+
+        Assert.StartsWith("vectorized", ScanKernels.Current.Description);
+        return ScanKernels.Current;
+    }
+
+    internal static IEnumerable<ScanKernels> BothKernels() => new[] { Kernels(Portable), Kernels(Vectorized) };
+
+    private static CloudTrailReaderOptions Scan(int initialBuffer = 1024 * 1024, ScanKernels? kernels = null) => new()
     {
         KeepRawJson = true,
         CaptureRequestParameters = true,
         InitialBufferBytes = initialBuffer,
+        Kernels = kernels ?? ScanKernels.Current,
     };
 
     private static CloudTrailReaderOptions FullParse() => new()
