@@ -78,34 +78,12 @@ public static class JsonScan
                 close &= ~escaped;
             }
 
-            var strings = PrefixXor(quote) ^ inString;
-            inString = (ulong)((long)strings >> 63);
-            open &= ~strings;
-            close &= ~strings;
-            var closes = BitOperations.PopCount(close);
-            if (depth - closes > 0)
+            var end = ObjectEnd(quote, open, close, ref inString, ref depth);
+            if (end >= 0)
             {
-                // The object cannot end in this block.
-                depth += BitOperations.PopCount(open) - closes;
-            }
-            else
-            {
-                var braces = open | close;
-                while (braces != 0)
-                {
-                    var bit = BitOperations.TrailingZeroCount(braces);
-                    braces &= braces - 1;
-                    if (((open >> bit) & 1) != 0)
-                    {
-                        depth++;
-                    }
-                    else if (--depth == 0)
-                    {
-                        // Padding holds no brace, so the end is within the data.
-                        hasBackslash = backslashes != 0 || (backslash & (bit == 63 ? ~0UL : (2UL << bit) - 1)) != 0;
-                        return at + bit + 1;
-                    }
-                }
+                // Padding holds no brace, so the end is within the data.
+                hasBackslash = backslashes != 0 || (backslash & Through(end)) != 0;
+                return at + end + 1;
             }
 
             backslashes |= backslash;
@@ -242,36 +220,13 @@ public static class JsonScan
                 }
             }
 
-            var strings = PrefixXor(quote) ^ inString;
-            inString = (ulong)((long)strings >> 63);
-            open &= ~strings;
-            close &= ~strings;
-            var closes = BitOperations.PopCount(close);
-            if (depth - closes > 0)
+            var end = ObjectEnd(quote, open, close, ref inString, ref depth);
+            if (end >= 0)
             {
-                depth += BitOperations.PopCount(open) - closes;
-            }
-            else
-            {
-                var braces = open | close;
-                while (braces != 0)
-                {
-                    var bit = BitOperations.TrailingZeroCount(braces);
-                    braces &= braces - 1;
-                    if (((open >> bit) & 1) != 0)
-                    {
-                        depth++;
-                    }
-                    else if (--depth == 0)
-                    {
-                        var end = at + bit + 1;
-                        var within = bit == 63 ? ~0UL : (2UL << bit) - 1;
-                        flags = (backslashes != 0 || (backslash & within) != 0 ? BackslashFlag : 0)
-                            | (firstNeedle <= end - n ? NeedleFlag : 0)
-                            | (firstHiding < end ? HidingEscapeFlag : 0);
-                        return end;
-                    }
-                }
+                flags = (backslashes != 0 || (backslash & Through(end)) != 0 ? BackslashFlag : 0)
+                    | (firstNeedle <= at + end + 1 - n ? NeedleFlag : 0)
+                    | (firstHiding < at + end + 1 ? HidingEscapeFlag : 0);
+                return at + end + 1;
             }
 
             backslashes |= backslash;
@@ -439,6 +394,47 @@ public static class JsonScan
 
         return escaped;
     }
+
+    /// <summary>
+    /// Where in this block the object closes (the bit of its closing brace), or -1: the braces
+    /// outside strings move <paramref name="depth"/>; <paramref name="inString"/> carries the
+    /// string state from block to block.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ObjectEnd(ulong quote, ulong open, ulong close, ref ulong inString, ref int depth)
+    {
+        var strings = PrefixXor(quote) ^ inString;
+        inString = (ulong)((long)strings >> 63);
+        open &= ~strings;
+        close &= ~strings;
+        var closes = BitOperations.PopCount(close);
+        if (depth - closes > 0)
+        {
+            // The object cannot end in this block.
+            depth += BitOperations.PopCount(open) - closes;
+            return -1;
+        }
+
+        var braces = open | close;
+        while (braces != 0)
+        {
+            var bit = BitOperations.TrailingZeroCount(braces);
+            braces &= braces - 1;
+            if (((open >> bit) & 1) != 0)
+            {
+                depth++;
+            }
+            else if (--depth == 0)
+            {
+                return bit;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The bits 0..<paramref name="bit"/>.</summary>
+    private static ulong Through(int bit) => bit == 63 ? ~0UL : (2UL << bit) - 1;
 
     /// <summary>Bit i of the result is the XOR of bits 0..i: 1 from an opening quote up to (not including) its closing one.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
