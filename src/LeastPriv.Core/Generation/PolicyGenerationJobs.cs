@@ -24,21 +24,6 @@ public sealed class PolicyGenerationStart
     public string? SessionId { get; init; }
 }
 
-/// <summary>How often a wait polls: from <see cref="Initial"/>, times <see cref="Factor"/> per poll, up to <see cref="Max"/>.</summary>
-public sealed class PollSchedule
-{
-    public static PollSchedule Default { get; } = new();
-
-    public TimeSpan Initial { get; init; } = TimeSpan.FromSeconds(2);
-
-    public TimeSpan Max { get; init; } = TimeSpan.FromSeconds(30);
-
-    public double Factor { get; init; } = 1.5;
-
-    public TimeSpan Next(TimeSpan current) =>
-        TimeSpan.FromMilliseconds(Math.Min(Max.TotalMilliseconds, current.TotalMilliseconds * Factor));
-}
-
 /// <summary>
 /// IAM Access Analyzer policy generation jobs: start (one job at a time per account, so a second
 /// start either fails with <c>PolicyGenerationAlreadyRunning</c> or queues behind the running
