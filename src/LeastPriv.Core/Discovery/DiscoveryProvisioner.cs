@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security;
 using System.Text.Json;
 using LeastPriv.Core.Aws;
@@ -58,6 +57,9 @@ public sealed class DiscoveryProvisioner
 {
     /// <summary>Stable progress activity id of the key wait.</summary>
     public const int KeyWaitActivityId = 0x4C50_0001;
+
+    /// <summary>The key wait's back-off: 0.5 s, doubled per refusal, at most 4 s.</summary>
+    private static readonly PollSchedule KeyWaitSchedule = new() { Initial = TimeSpan.FromMilliseconds(500), Factor = 2, Max = TimeSpan.FromSeconds(4) };
 
     private readonly AwsContext _context;
     private readonly IIamApi _iam;
@@ -449,54 +451,53 @@ public sealed class DiscoveryProvisioner
         TimeSpan timeout,
         CancellationToken cancellationToken)
     {
-        var key = new IamAccessKey { AccessKeyId = accessKeyId };
-        var userArn = expectedArn;
-        const string activity = "Waiting for the new access key to authenticate";
         var keyContext = context.WithCredentials(accessKeyId, secretAccessKey, sessionToken, TimeSpan.Zero, $"new credentials {accessKeyId}");
-        var clock = Stopwatch.StartNew();
-        var delay = TimeSpan.FromMilliseconds(500);
-        var attempt = 0;
-        while (true)
+        var wait = new PolledWait(reporter, KeyWaitActivityId, "Waiting for the new access key to authenticate")
         {
-            attempt++;
-            reporter.Progress(new ProgressReport(KeyWaitActivityId, activity, $"Access key {key.AccessKeyId}: attempt {attempt}, {clock.Elapsed.TotalSeconds:0} s"));
-            try
+            Schedule = KeyWaitSchedule,
+            Deadline = DateTimeOffset.UtcNow + timeout,
+            // A refused key may be accepted a moment later: poll until a refusal comes after the timeout.
+            StopBeforeDeadline = false,
+        };
+        AwsServiceException? refused = null;
+        await wait.RunAsync<CallerIdentity>(
+            async (poll, ct) =>
             {
-                var who = await identity.GetAsync(keyContext, cancellationToken).ConfigureAwait(false);
-                if (!string.Equals(who.Arn, userArn, StringComparison.Ordinal))
+                poll.Report($"Access key {accessKeyId}: attempt {poll.Number}, {poll.Elapsed.TotalSeconds:0} s");
+                CallerIdentity who;
+                try
+                {
+                    who = await identity.GetAsync(keyContext, ct).ConfigureAwait(false);
+                }
+                catch (AwsServiceException ex) when (IsNotYetKnown(ex))
+                {
+                    refused = ex;
+                    return null;
+                }
+
+                if (!string.Equals(who.Arn, expectedArn, StringComparison.Ordinal))
                 {
                     throw new LeastPrivException(
                         "DiscoveryKeyIdentityMismatch",
                         LPErrorCategory.InvalidResult,
-                        $"The new access key {key.AccessKeyId} authenticates as {who.Arn}, not as {userArn}.",
-                        key.AccessKeyId);
+                        $"The new access key {accessKeyId} authenticates as {who.Arn}, not as {expectedArn}.",
+                        accessKeyId);
                 }
 
-                reporter.Progress(new ProgressReport(KeyWaitActivityId, activity, $"Access key {key.AccessKeyId} authenticates", 100, completed: true));
-                reporter.Verbose($"Access key {key.AccessKeyId} authenticates as {who.Arn} after {clock.Elapsed.TotalSeconds:0.#} s ({attempt} attempt(s)).");
-                return;
-            }
-            catch (AwsServiceException ex) when (IsNotYetKnown(ex) && clock.Elapsed < timeout)
+                reporter.Verbose($"Access key {accessKeyId} authenticates as {who.Arn} after {poll.Elapsed.TotalSeconds:0.#} s ({poll.Number} attempt(s)).");
+                return who;
+            },
+            _ => new LeastPrivException(
+                "DiscoveryKeyNotAuthenticated",
+                LPErrorCategory.OperationTimeout,
+                $"The new access key {accessKeyId} was still rejected ({refused!.ErrorCode}) after {timeout.TotalSeconds:0} s. The user and key exist and are recorded in the session manifest.",
+                accessKeyId,
+                refused)
             {
-                reporter.Debug($"Access key {key.AccessKeyId} not accepted yet ({ex.ErrorCode}); next try in {delay.TotalSeconds:0.#} s.");
-            }
-            catch (AwsServiceException ex) when (IsNotYetKnown(ex))
-            {
-                reporter.Progress(new ProgressReport(KeyWaitActivityId, activity, "Timed out", completed: true));
-                throw new LeastPrivException(
-                    "DiscoveryKeyNotAuthenticated",
-                    LPErrorCategory.OperationTimeout,
-                    $"The new access key {key.AccessKeyId} was still rejected ({ex.ErrorCode}) after {timeout.TotalSeconds:0} s. The user and key exist and are recorded in the session manifest.",
-                    key.AccessKeyId,
-                    ex)
-                {
-                    RecommendedAction = "Remove the session's resources with Remove-LPDiscoveryResources -SessionId, or retry later.",
-                };
-            }
-
-            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 4000));
-        }
+                RecommendedAction = "Remove the session's resources with Remove-LPDiscoveryResources -SessionId, or retry later.",
+            },
+            cancellationToken,
+            delay => reporter.Debug($"Access key {accessKeyId} not accepted yet ({refused!.ErrorCode}); next try in {delay.TotalSeconds:0.#} s.")).ConfigureAwait(false);
     }
 
     private static bool IsNotYetKnown(AwsServiceException ex)

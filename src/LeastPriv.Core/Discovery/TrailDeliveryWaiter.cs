@@ -63,15 +63,12 @@ public sealed class TrailDeliveryWaiter
         var windowEnd = windows.Max(w => w.End!.Value);
         var location = LocationOf(manifest, trail);
         var home = new TrailLogLocation { BucketName = location.BucketName, KeyPrefix = location.KeyPrefix, AccountId = location.AccountId, Regions = new[] { trail.HomeRegion } };
-        var started = DateTimeOffset.UtcNow;
-        var deadline = started + timeout;
-        var delay = Poll.Initial;
-        var polls = 0;
-        try
-        {
-            while (true)
+        var wait = new PolledWait(_reporter, ActivityId, Activity) { Schedule = Poll, Deadline = DateTimeOffset.UtcNow + timeout };
+        LPDeliveryStatus? notYet = null;
+        return await wait.RunAsync<LPDeliveryStatus>(
+            async (poll, ct) =>
             {
-                var status = await _cloudTrail.GetTrailStatusAsync(trail.TrailArn ?? trail.TrailName, cancellationToken).ConfigureAwait(false);
+                var status = await _cloudTrail.GetTrailStatusAsync(trail.TrailArn ?? trail.TrailName, ct).ConfigureAwait(false);
                 if (!status.IsLogging)
                 {
                     throw new LeastPrivException(
@@ -89,45 +86,35 @@ public sealed class TrailDeliveryWaiter
                     _reporter.Warning($"CloudTrail reports a delivery error for trail {trail.TrailName}: {status.LatestDeliveryError}");
                 }
 
-                var now = DateTimeOffset.UtcNow;
+                var now = poll.Now;
                 // The recorded window ends a clock-skew margin after the workload did: until then no
                 // file can cover it, so there is nothing to list yet.
                 var homeFiles = now > windowEnd
-                    ? await _bucket.ListAsync(home, windowEnd, now, cancellationToken).ConfigureAwait(false)
+                    ? await _bucket.ListAsync(home, windowEnd, now, ct).ConfigureAwait(false)
                     : Array.Empty<TrailLogFile>();
                 var covering = homeFiles.Where(f => f.LastModified > windowEnd).OrderBy(f => f.LastModified).FirstOrDefault();
-                polls++;
-                var waited = now - started;
-                _reporter.Progress(new ProgressReport(ActivityId, Activity, covering is null
-                    ? $"No log file after {windowEnd.UtcDateTime:HH:mm:ss}Z in {trail.HomeRegion} yet ({waited.TotalSeconds:0}s, poll {polls})"
-                    : $"Delivered ({waited.TotalSeconds:0}s)"));
+                var waited = now - poll.Started;
+                poll.Report(covering is null
+                    ? $"No log file after {windowEnd.UtcDateTime:HH:mm:ss}Z in {trail.HomeRegion} yet ({waited.TotalSeconds:0}s, poll {poll.Number})"
+                    : $"Delivered ({waited.TotalSeconds:0}s)");
                 if (covering is not null)
                 {
-                    var all = await _bucket.ListAsync(location, windowStart, now, cancellationToken).ConfigureAwait(false);
+                    var all = await _bucket.ListAsync(location, windowStart, now, ct).ConfigureAwait(false);
                     return Status(manifest, trail, windowEnd, true, all.Count(f => f.LastModified >= windowStart), status.LatestDeliveryTime, waited, covering.Key);
                 }
 
-                if (now + delay > deadline)
-                {
-                    var notYet = Status(manifest, trail, windowEnd, false, homeFiles.Count, status.LatestDeliveryTime, waited, null);
-                    throw new LeastPrivException(
-                        "CloudTrailDeliveryTimeout",
-                        LPErrorCategory.OperationTimeout,
-                        $"Trail {trail.TrailName} delivered no log file in {trail.HomeRegion} after the capture window ended ({windowEnd.UtcDateTime:u}) within {timeout.TotalSeconds:0} seconds; generating now would miss events.",
-                        notYet)
-                    {
-                        RecommendedAction = "CloudTrail usually delivers within 5 minutes, sometimes 15: wait again with a longer -Timeout.",
-                    };
-                }
-
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                delay = Poll.Next(delay);
-            }
-        }
-        finally
-        {
-            _reporter.Progress(new ProgressReport(ActivityId, Activity, "Done", 100, completed: true));
-        }
+                notYet = Status(manifest, trail, windowEnd, false, homeFiles.Count, status.LatestDeliveryTime, waited, null);
+                return null;
+            },
+            _ => new LeastPrivException(
+                "CloudTrailDeliveryTimeout",
+                LPErrorCategory.OperationTimeout,
+                $"Trail {trail.TrailName} delivered no log file in {trail.HomeRegion} after the capture window ended ({windowEnd.UtcDateTime:u}) within {timeout.TotalSeconds:0} seconds; generating now would miss events.",
+                notYet)
+            {
+                RecommendedAction = "CloudTrail usually delivers within 5 minutes, sometimes 15: wait again with a longer -Timeout.",
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The session's trail, or <c>TrailNotFound</c>.</summary>

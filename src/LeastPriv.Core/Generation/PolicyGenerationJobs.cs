@@ -24,21 +24,6 @@ public sealed class PolicyGenerationStart
     public string? SessionId { get; init; }
 }
 
-/// <summary>How often a wait polls: from <see cref="Initial"/>, times <see cref="Factor"/> per poll, up to <see cref="Max"/>.</summary>
-public sealed class PollSchedule
-{
-    public static PollSchedule Default { get; } = new();
-
-    public TimeSpan Initial { get; init; } = TimeSpan.FromSeconds(2);
-
-    public TimeSpan Max { get; init; } = TimeSpan.FromSeconds(30);
-
-    public double Factor { get; init; } = 1.5;
-
-    public TimeSpan Next(TimeSpan current) =>
-        TimeSpan.FromMilliseconds(Math.Min(Max.TotalMilliseconds, current.TotalMilliseconds * Factor));
-}
-
 /// <summary>
 /// IAM Access Analyzer policy generation jobs: start (one job at a time per account, so a second
 /// start either fails with <c>PolicyGenerationAlreadyRunning</c> or queues behind the running
@@ -233,44 +218,27 @@ public sealed class PolicyGenerationJobs
         return policy;
     }
 
-    private async Task<LPPolicyGenerationJob> PollUntilDoneAsync(string jobId, string? sessionId, int activityId, string activity, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    private Task<LPPolicyGenerationJob> PollUntilDoneAsync(string jobId, string? sessionId, int activityId, string activity, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
-        var delay = Poll.Initial;
-        var started = DateTimeOffset.UtcNow;
-        var polls = 0;
-        try
-        {
-            while (true)
+        var wait = new PolledWait(_reporter, activityId, activity) { Schedule = Poll, Deadline = deadline };
+        LPPolicyGenerationJob? running = null;
+        return wait.RunAsync<LPPolicyGenerationJob>(
+            async (poll, ct) =>
             {
-                var job = await GetAsync(jobId, sessionId, cancellationToken).ConfigureAwait(false);
-                polls++;
-                var waited = DateTimeOffset.UtcNow - started;
-                _reporter.Progress(new ProgressReport(activityId, activity, $"Job {jobId}: {job.Status} after {waited.TotalSeconds:0}s (poll {polls})"));
-                if (job.Status != InProgress)
-                {
-                    return job;
-                }
-
-                if (deadline is { } d && DateTimeOffset.UtcNow + delay > d)
-                {
-                    throw new LeastPrivException(
-                        "PolicyGenerationTimeout",
-                        LPErrorCategory.OperationTimeout,
-                        $"Policy generation job {jobId} was still running after {waited.TotalSeconds:0} seconds.",
-                        job)
-                    {
-                        RecommendedAction = "Wait again with a longer -Timeout (generation takes minutes; reduce the time range to make it faster).",
-                    };
-                }
-
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                delay = Poll.Next(delay);
-            }
-        }
-        finally
-        {
-            _reporter.Progress(new ProgressReport(activityId, activity, "Done", 100, completed: true));
-        }
+                var job = await GetAsync(jobId, sessionId, ct).ConfigureAwait(false);
+                poll.Report($"Job {jobId}: {job.Status} after {poll.Elapsed.TotalSeconds:0}s (poll {poll.Number})");
+                running = job;
+                return job.Status != InProgress ? job : null;
+            },
+            waited => new LeastPrivException(
+                "PolicyGenerationTimeout",
+                LPErrorCategory.OperationTimeout,
+                $"Policy generation job {jobId} was still running after {waited.TotalSeconds:0} seconds.",
+                running)
+            {
+                RecommendedAction = "Wait again with a longer -Timeout (generation takes minutes; reduce the time range to make it faster).",
+            },
+            cancellationToken);
     }
 
     private async Task WaitForRunningAsync(string jobId, DateTimeOffset? deadline, CancellationToken cancellationToken)

@@ -54,7 +54,7 @@ public sealed class WaitLPCloudTrailDeliveryCommand : LPAwsCmdlet
             using var s3 = context.CreateS3Client();
             var waiter = new TrailDeliveryWaiter(context.CreateCloudTrailClient(), new TrailLogBucket(s3), reporter)
             {
-                Poll = new Core.Generation.PollSchedule { Initial = TimeSpan.FromSeconds(PollInterval), Max = TimeSpan.FromSeconds(Math.Max(PollInterval, 30)) },
+                Poll = new Core.Reporting.PollSchedule { Initial = TimeSpan.FromSeconds(PollInterval), Max = TimeSpan.FromSeconds(Math.Max(PollInterval, 30)) },
             };
             Emit(await waiter.WaitAsync(manifest, TimeSpan.FromSeconds(Timeout), ct).ConfigureAwait(false));
         });

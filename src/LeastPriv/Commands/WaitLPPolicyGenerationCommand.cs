@@ -3,6 +3,7 @@ using LeastPriv.Commands.Base;
 using LeastPriv.Core;
 using LeastPriv.Core.Discovery;
 using LeastPriv.Core.Generation;
+using LeastPriv.Core.Reporting;
 
 namespace LeastPriv.Commands;
 
