@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 // The kernels clear what they read of their stack buffers themselves.
 [module: SkipLocalsInit]
@@ -440,6 +441,12 @@ public static class JsonScan
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong PrefixXor(ulong x)
     {
+        if (Pclmulqdq.IsSupported)
+        {
+            // A carry-less multiply by all ones is the prefix XOR in one instruction.
+            return Pclmulqdq.CarrylessMultiply(Vector128.CreateScalar(x), Vector128.Create(ulong.MaxValue), 0).ToScalar();
+        }
+
         x ^= x << 1;
         x ^= x << 2;
         x ^= x << 4;
@@ -560,4 +567,25 @@ public static class JsonScan
         public bool Same(byte textByte, byte needleByte) =>
             textByte == needleByte || (textByte is >= (byte)'A' and <= (byte)'Z' && textByte + 32 == needleByte);
     }
+}
+
+/// <summary>
+/// <see cref="JsonScan"/>'s kernels as instance methods: a delegate bound to an instance method
+/// calls straight through, where one bound to a static method first shuffles its arguments.
+/// LeastPriv.Core binds these.
+/// </summary>
+public sealed class JsonScanKernels
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int ObjectLength(ReadOnlySpan<byte> json, out bool hasBackslash) => JsonScan.ObjectLength(json, out hasBackslash);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int ScanRecord(ReadOnlySpan<byte> json, ReadOnlySpan<byte> lowerNeedle, int anchor1, int anchor2, ulong nameCharactersLow, ulong nameCharactersHigh, out int flags) =>
+        JsonScan.ScanRecord(json, lowerNeedle, anchor1, anchor2, nameCharactersLow, nameCharactersHigh, out flags);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int IndexOfIgnoreAsciiCase(ReadOnlySpan<byte> text, ReadOnlySpan<byte> lowerNeedle, int anchor1, int anchor2) => JsonScan.IndexOfIgnoreAsciiCase(text, lowerNeedle, anchor1, anchor2);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int IndexOfOrdinal(ReadOnlySpan<byte> text, ReadOnlySpan<byte> needle, int anchor1, int anchor2) => JsonScan.IndexOfOrdinal(text, needle, anchor1, anchor2);
 }

@@ -10,7 +10,7 @@ namespace LeastPriv.Core.CloudTrail;
 /// </summary>
 internal sealed class ScanKernels
 {
-    internal const string VectorizedType = "LeastPriv.Core.Vectorized.JsonScan, LeastPriv.Core.Vectorized";
+    internal const string VectorizedType = "LeastPriv.Core.Vectorized.JsonScanKernels, LeastPriv.Core.Vectorized";
 
     internal const string ScanVariable = "LEASTPRIV_SCAN";
 
@@ -84,14 +84,16 @@ internal sealed class ScanKernels
                 return null;
             }
 
-            var objectLength = (ObjectLengthKernel)Delegate.CreateDelegate(typeof(ObjectLengthKernel), type, "ObjectLength");
-            var ignoreCase = (IndexOfKernel)Delegate.CreateDelegate(typeof(IndexOfKernel), type, "IndexOfIgnoreAsciiCase");
-            var ordinal = (IndexOfKernel)Delegate.CreateDelegate(typeof(IndexOfKernel), type, "IndexOfOrdinal");
-            var scanRecord = (ScanRecordKernel)Delegate.CreateDelegate(typeof(ScanRecordKernel), type, "ScanRecord");
-            var width = type.GetProperty("Width")?.GetValue(null) as string;
+            // Bound to an instance: such delegates call straight through.
+            var target = Activator.CreateInstance(type)!;
+            var objectLength = (ObjectLengthKernel)Delegate.CreateDelegate(typeof(ObjectLengthKernel), target, "ObjectLength");
+            var ignoreCase = (IndexOfKernel)Delegate.CreateDelegate(typeof(IndexOfKernel), target, "IndexOfIgnoreAsciiCase");
+            var ordinal = (IndexOfKernel)Delegate.CreateDelegate(typeof(IndexOfKernel), target, "IndexOfOrdinal");
+            var scanRecord = (ScanRecordKernel)Delegate.CreateDelegate(typeof(ScanRecordKernel), target, "ScanRecord");
+            var width = type.Assembly.GetType("LeastPriv.Core.Vectorized.JsonScan")?.GetProperty("Width")?.GetValue(null) as string;
             return new ScanKernels(objectLength, ignoreCase, ordinal, scanRecord, $"vectorized ({width})");
         }
-        catch (Exception e) when (e is FileLoadException or FileNotFoundException or BadImageFormatException or TypeLoadException or ArgumentException or MissingMethodException or MethodAccessException)
+        catch (Exception e) when (e is FileLoadException or FileNotFoundException or BadImageFormatException or TypeLoadException or ArgumentException or MissingMethodException or MethodAccessException or MemberAccessException or System.Reflection.TargetInvocationException)
         {
             return null;
         }
