@@ -28,6 +28,9 @@ public sealed class GenerationAccumulator
     /// <summary>Instance profile (ARN or name) -> calls that passed it.</summary>
     internal readonly Dictionary<string, SortedSet<string>> PassedInstanceProfiles = new(StringComparer.Ordinal);
 
+    /// <summary>Role ARN as masked in the log (<c>arn:aws:iam::700***:role/x</c>) -> calls that passed it.</summary>
+    internal readonly Dictionary<string, SortedSet<string>> PassedMaskedRoles = new(StringComparer.Ordinal);
+
     internal readonly SortedSet<string> ReaderProblems = new(StringComparer.Ordinal);
 
     /// <summary>(action, ARN) -> matching resource type name or null: logs repeat the same few resources.</summary>
@@ -77,6 +80,7 @@ public sealed class GenerationAccumulator
         Regions.UnionWith(other.Regions);
         MergeSets(PassedRoles, other.PassedRoles);
         MergeSets(PassedInstanceProfiles, other.PassedInstanceProfiles);
+        MergeSets(PassedMaskedRoles, other.PassedMaskedRoles);
         ReaderProblems.UnionWith(other.ReaderProblems);
     }
 

@@ -248,7 +248,8 @@ public sealed class LocalPolicyGenerator
             PassedRoleScanner.Scan(
                 record.RequestParametersJson,
                 role => GenerationAccumulator.AddTo(accumulator.PassedRoles, role, call),
-                profile => GenerationAccumulator.AddTo(accumulator.PassedInstanceProfiles, profile, call));
+                profile => GenerationAccumulator.AddTo(accumulator.PassedInstanceProfiles, profile, call),
+                masked => GenerationAccumulator.AddTo(accumulator.PassedMaskedRoles, masked, call));
         }
     }
 
@@ -472,6 +473,19 @@ public sealed class LocalPolicyGenerator
                     Granted = false,
                 });
                 _incomplete.Add($"iam:PassRole for the role in instance profile {profile.Key} is not granted: the log does not show which role the profile holds.");
+            }
+
+            foreach (var masked in _acc.PassedMaskedRoles.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                // A masked ARN is a guess at best (its '*' would match other accounts' roles): reported, never granted.
+                _inferred.Add(new LPInferredAction
+                {
+                    Action = "iam:PassRole",
+                    Reason = $"{string.Join(", ", masked.Value)} passed role {masked.Key}, masked in the log: grant iam:PassRole on that role once its ARN is known",
+                    Resources = new[] { masked.Key },
+                    Granted = false,
+                });
+                _incomplete.Add($"iam:PassRole for the role {masked.Key} is not granted: its ARN is masked in the log.");
             }
 
             if (!_options.InferPassRole || _acc.PassedRoles.Count == 0)

@@ -12,7 +12,9 @@ namespace LeastPriv.Core.Generation;
 /// <c>roleARN</c>, Step Functions <c>roleArn</c>, CodeBuild <c>serviceRole</c>, EKS
 /// <c>nodeRole</c>, S3 replication <c>Role</c>, CloudTrail <c>cloudWatchLogsRoleArn</c>...).
 /// EC2 takes an instance profile instead of a role: those are reported as hints, since the
-/// profile's role cannot be read from the log.
+/// profile's role cannot be read from the log. So are role ARNs masked in the log (published
+/// samples replace account ids and ARN parts with <c>***</c>): a role ARN never holds a
+/// <c>*</c>, so such a value names a role that was passed but cannot be granted.
 /// </summary>
 internal static class PassedRoleScanner
 {
@@ -21,9 +23,15 @@ internal static class PassedRoleScanner
     /// <summary>Cheap test before any parsing: most requests carry no role at all.</summary>
     public static bool MayPassRole(string requestParametersJson) =>
         requestParametersJson.IndexOf(":role/", StringComparison.Ordinal) >= 0
-        || requestParametersJson.IndexOf("nstanceProfile", StringComparison.OrdinalIgnoreCase) >= 0;
+        || requestParametersJson.IndexOf("nstanceProfile", StringComparison.OrdinalIgnoreCase) >= 0
+        || requestParametersJson.IndexOf('*') >= 0;
 
-    public static void Scan(string json, Action<string> role, Action<string> instanceProfile)
+    /// <summary>
+    /// Reports each role ARN passed (<paramref name="role"/>), each instance profile
+    /// (<paramref name="instanceProfile"/>) and each masked role ARN (<paramref name="maskedRole"/>)
+    /// in the request text.
+    /// </summary>
+    public static void Scan(string json, Action<string> role, Action<string> instanceProfile, Action<string> maskedRole)
     {
         var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
         var path = new List<string?>();
@@ -64,6 +72,10 @@ internal static class PassedRoleScanner
                         {
                             role(value);
                         }
+                        else if (property is not null && property.IndexOf("role", StringComparison.OrdinalIgnoreCase) >= 0 && IsMaskedArn(value))
+                        {
+                            maskedRole(value);
+                        }
                         else if (value.Contains(":instance-profile/"))
                         {
                             instanceProfile(value);
@@ -82,6 +94,9 @@ internal static class PassedRoleScanner
             // Truncated request text: roles read so far are kept.
         }
     }
+
+    private static bool IsMaskedArn(string value) =>
+        value.StartsWith("arn", StringComparison.OrdinalIgnoreCase) && value.IndexOf('*') >= 0;
 
     private static bool InProfile(List<string?> path, string? property)
     {

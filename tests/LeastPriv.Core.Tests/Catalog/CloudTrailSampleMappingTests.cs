@@ -14,6 +14,9 @@ namespace LeastPriv.Core.Tests.Catalog;
 /// </summary>
 public sealed class CloudTrailSampleMappingTests
 {
+    // The one sample file too large to keep beside every checkout (SOURCES.md: 1.46 MB).
+    private const string LargeTrail = "opensearch-catalog-aws_cloudtrail/commit-9e40624/raw-large-samples.json";
+
     private readonly ITestOutputHelper _output;
 
     public CloudTrailSampleMappingTests(ITestOutputHelper output) => _output = output;
@@ -118,13 +121,29 @@ public sealed class CloudTrailSampleMappingTests
         // The expectation table above must describe calls that really occur in the samples.
         var pairs = SamplePairs();
         Skip.If(pairs.Count == 0, $"No CloudTrail records found under {SamplesFolder()}: the shared samples described in SOURCES.md are missing.");
+        // Most of the table (the S3 configuration reads, X-Ray, load balancers, KMS) is backed by the large trail alone.
+        var large = Path.Combine(SamplesFolder(), LargeTrail);
+        Skip.IfNot(File.Exists(large), $"This check needs '{large}', missing from the samples (SOURCES.md says what it holds); the pairs of the other files are checked by Samples_EveryPairBesidesTheLargeTrail_HasAnExpectation.");
         var covered = Expected.Keys.Concat(ExpectedKinds.Keys).Count(pairs.ContainsKey);
         Assert.True(covered >= 15, $"only {covered} of the expected pairs occur in the samples");
     }
 
-    private static Dictionary<(string Source, string Name), int> SamplePairs() => SamplePairs(SamplesFolder());
+    [SkippableFact]
+    public void Samples_EveryPairBesidesTheLargeTrail_HasAnExpectation()
+    {
+        // The small files are described call by call in SOURCES.md: each of their calls must have its
+        // expected mapping in the tables above, so none of them is checked only for "not invented".
+        var pairs = SamplePairs(SamplesFolder(), file => !file.EndsWith(LargeTrail.Replace('/', Path.DirectorySeparatorChar), StringComparison.Ordinal));
+        Skip.If(pairs.Count == 0, $"No CloudTrail records found under {SamplesFolder()}: the shared samples described in SOURCES.md are missing.");
 
-    private static Dictionary<(string Source, string Name), int> SamplePairs(string folder)
+        var without = pairs.Keys.Where(p => !Expected.ContainsKey(p) && !ExpectedKinds.ContainsKey(p)).Select(p => $"{p.Source} {p.Name}").ToArray();
+
+        Assert.True(without.Length == 0, $"no expectation for: {string.Join("; ", without)}");
+    }
+
+    private static Dictionary<(string Source, string Name), int> SamplePairs() => SamplePairs(SamplesFolder(), _ => true);
+
+    private static Dictionary<(string Source, string Name), int> SamplePairs(string folder, Func<string, bool> include)
     {
         var pairs = new Dictionary<(string, string), int>();
         if (!Directory.Exists(folder))
@@ -132,7 +151,7 @@ public sealed class CloudTrailSampleMappingTests
             return pairs;
         }
 
-        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Where(include))
         {
             var name = Path.GetFileName(file);
             if (!name.EndsWith(".json", StringComparison.OrdinalIgnoreCase)

@@ -16,6 +16,7 @@ public sealed class CloudTrailShapeTests
     [InlineData("lookup-events-cli.json", 5)]
     [InlineData("event-history.jsonl", 3)]
     [InlineData("masked-arns.json", 1)]
+    [InlineData("masked-account-ids.json", 3)]
     public void ReadStream_EachShape_ReadsEveryRecordWithoutError(string fixture, int expected)
     {
         var (records, result, reporter) = ReadBytes(FixtureBytes(fixture), name: fixture);

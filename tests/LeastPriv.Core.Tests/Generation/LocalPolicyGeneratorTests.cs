@@ -114,6 +114,47 @@ public sealed class LocalPolicyGeneratorTests
     }
 
     [Fact]
+    public void Generate_RolesPassedWithMaskedArns_AreReportedNotGrantedAndPolicyIncomplete()
+    {
+        // Published logs mask account ids and ARN parts with "***"; the roles passed are then unknown.
+        var options = new CloudTrailReaderOptions { CaptureRequestParameters = true };
+        var (records, _, reporter) = CloudTrail.CloudTrailTestKit.ReadBytes(CloudTrail.CloudTrailTestKit.FixtureBytes("masked-account-ids.json"), options: options);
+        Assert.Empty(reporter.Errors);
+
+        var policy = Generate(records.ToArray());
+
+        Assert.Equal(new[] { "ecs:RegisterTaskDefinition", "lambda:CreateFunction", "sts:AssumeRole" }, policy.Actions);
+        Assert.All(policy.InferredActions, hint =>
+        {
+            Assert.Equal("iam:PassRole", hint.Action);
+            Assert.False(hint.Granted);
+        });
+        Assert.Equal(
+            new[] { "arn***/web-task", "arn:aws:iam::444***:role/ecsTaskExecutionRole", "arn:aws:iam::444***:role/thumbnailer-exec" },
+            policy.InferredActions.SelectMany(h => h.Resources).OrderBy(r => r, StringComparer.Ordinal));
+        Assert.Contains(policy.InferredActions, h => h.Reason.Contains("lambda:CreateFunction", StringComparison.Ordinal));
+        Assert.False(policy.IsComplete);
+        Assert.Contains(policy.IncompleteReasons, r => r.Contains("arn:aws:iam::444***:role/thumbnailer-exec", StringComparison.Ordinal) && r.Contains("masked", StringComparison.Ordinal));
+        // The role named by AssumeRole is its subject, not a role handed to a service.
+        Assert.DoesNotContain(policy.IncompleteReasons, r => r.Contains("role/Reader", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Generate_MaskedRoleBesideAReadableOne_GrantsPassRoleOnTheReadableOneOnly()
+    {
+        var register = Call("ecs.amazonaws.com", "RegisterTaskDefinition",
+            $$"""{"family":"web","taskRoleArn":"arn:aws:iam::111***:role/task","executionRoleArn":"{{Role}}"}""", readOnly: false);
+
+        var policy = Generate(register);
+
+        Assert.Equal(new[] { Role }, StatementWith(policy, "iam:PassRole").Resource);
+        Assert.DoesNotContain(policy.PolicyDocument.Statements.SelectMany(st => st.Resource ?? Array.Empty<string>()), r => r.Contains("***", StringComparison.Ordinal));
+        Assert.Single(policy.InferredActions, h => h.Granted && h.Resources.SequenceEqual(new[] { Role }));
+        Assert.Single(policy.InferredActions, h => !h.Granted && h.Resources.SequenceEqual(new[] { "arn:aws:iam::111***:role/task" }));
+        Assert.False(policy.IsComplete);
+    }
+
+    [Fact]
     public void Generate_KmsDecryptInvokedByS3_AddsViaServiceCondition()
     {
         var decrypt = Call("kms.amazonaws.com", "Decrypt", """{"encryptionAlgorithm":"SYMMETRIC_DEFAULT"}""",

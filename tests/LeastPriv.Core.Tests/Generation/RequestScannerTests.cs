@@ -79,9 +79,11 @@ public sealed class RequestScannerTests
     public void PassedRoleScanner_RoleParameters_FindsTheRoles(string request, string expected)
     {
         var roles = new List<string>();
-        PassedRoleScanner.Scan(request, roles.Add, _ => { });
+        var masked = new List<string>();
+        PassedRoleScanner.Scan(request, roles.Add, _ => { }, masked.Add);
 
         Assert.Equal(expected, string.Join(",", roles.OrderBy(r => r, StringComparer.Ordinal)));
+        Assert.Empty(masked);
     }
 
     [Fact]
@@ -89,9 +91,25 @@ public sealed class RequestScannerTests
     {
         var roles = new List<string>();
         var profiles = new List<string>();
-        PassedRoleScanner.Scan("""{"instancesSet":{"items":[{"imageId":"ami-1"}]},"iamInstanceProfile":{"arn":"arn:aws:iam::111122223333:instance-profile/web"}}""", roles.Add, profiles.Add);
+        PassedRoleScanner.Scan("""{"instancesSet":{"items":[{"imageId":"ami-1"}]},"iamInstanceProfile":{"arn":"arn:aws:iam::111122223333:instance-profile/web"}}""", roles.Add, profiles.Add, roles.Add);
 
         Assert.Empty(roles);
         Assert.Equal(new[] { "arn:aws:iam::111122223333:instance-profile/web" }, profiles);
+    }
+
+    [Theory]
+    [InlineData("""{"functionName":"f","role":"arn:aws:iam::700***:role/f-role"}""", "arn:aws:iam::700***:role/f-role")]
+    [InlineData("""{"family":"web","taskRoleArn":"arn***/task","executionRoleArn":"arn:aws:iam::111122223333:role/exec"}""", "arn***/task")]
+    [InlineData("""{"functionName":"f","description":"arn***/not-a-role","role":"arn:aws:iam::111122223333:role/f-role"}""", "")]
+    public void PassedRoleScanner_MaskedRoleArn_IsReportedAsMaskedNotAsARole(string request, string expectedMasked)
+    {
+        var roles = new List<string>();
+        var masked = new List<string>();
+
+        Assert.True(PassedRoleScanner.MayPassRole(request));
+        PassedRoleScanner.Scan(request, roles.Add, _ => { }, masked.Add);
+
+        Assert.DoesNotContain(roles, r => r.Contains('*'));
+        Assert.Equal(expectedMasked, string.Join(",", masked));
     }
 }
