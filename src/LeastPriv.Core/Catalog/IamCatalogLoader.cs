@@ -5,16 +5,24 @@ using System.Text.Json;
 namespace LeastPriv.Core.Catalog;
 
 /// <summary>
-/// Reads the compact catalog written by <c>tools/catalog/convert-catalog.mjs</c>
-/// (format 2; the shape is documented at the top of that script). The header and each
-/// service's prefix, name and counts are read at load; a service's actions and resource types are
-/// decoded when it is first used.
+/// Reads the compact catalog written by <c>tools/catalog/convert-catalog.mjs</c> (the shape is
+/// documented at the top of that script). Format 3, the embedded one, is chunked: the load
+/// inflates only the head (header and an index of every service's prefix, name, counts and
+/// place), and a service's chunk is inflated and decoded when the service is first used.
+/// Format 2, one gzip member holding the whole document, is still read: inflated and tokenized
+/// at load, each service decoded on first use.
 /// </summary>
 internal static class IamCatalogLoader
 {
     internal const string ResourceName = "LeastPriv.Core.Catalog.Data.iam-catalog.json.gz";
 
-    private const int SupportedFormat = 2;
+    private const int WholeFormat = 2;
+
+    private const int ChunkedFormat = 3;
+
+    // A member's trailer states its inflated size; refuse sizes no catalog part comes near, so
+    // damaged data cannot make the reader allocate without bound.
+    private const int MaxInflatedMemberBytes = 64 * 1024 * 1024;
 
     private static readonly IamAccessLevel[] Levels =
     {
@@ -36,32 +44,61 @@ internal static class IamCatalogLoader
         return Load(stream);
     }
 
-    /// <summary>Loads a gzip-compressed catalog.</summary>
+    /// <summary>Loads a gzip-compressed catalog (format 3, or format 2).</summary>
     public static IamCatalog Load(Stream gzipStream)
     {
         try
         {
-            byte[] json;
-            using (var gzip = new GZipStream(gzipStream, CompressionMode.Decompress, leaveOpen: true))
-            using (var buffer = new MemoryStream())
-            {
-                gzip.CopyTo(buffer);
-                json = buffer.ToArray();
-            }
-
-            return Read(json);
+            var data = ReadAllBytes(gzipStream);
+            return TryGetHeadLength(data, out var headLength) ? ReadChunked(data, headLength) : Read(InflateWhole(data));
         }
-        catch (Exception e) when (e is InvalidDataException or JsonException or InvalidOperationException or IndexOutOfRangeException or ArgumentOutOfRangeException or FormatException)
+        catch (Exception e) when (IsDataError(e))
         {
             throw Invalid(e);
         }
     }
 
+    private static bool IsDataError(Exception e) =>
+        e is InvalidDataException or JsonException or InvalidOperationException or IndexOutOfRangeException or ArgumentException or FormatException or OverflowException;
+
     private static LeastPrivException Invalid(Exception e) =>
         new("CatalogDataInvalid", LPErrorCategory.InvalidData, $"The IAM catalog data cannot be read: {e.Message}", ResourceName, e);
 
-    // Streaming read (Utf8JsonReader) rather than JsonDocument: the catalog is 1.7 MB of JSON and
-    // is loaded on the first command of every session, so the DOM would be pure overhead.
+    private static byte[] ReadAllBytes(Stream stream)
+    {
+        if (stream.CanSeek)
+        {
+            var data = new byte[checked((int)(stream.Length - stream.Position))];
+            var read = 0;
+            int n;
+            while (read < data.Length && (n = stream.Read(data, read, data.Length - read)) > 0)
+            {
+                read += n;
+            }
+
+            if (read == data.Length)
+            {
+                return data;
+            }
+
+            throw new InvalidDataException("the catalog stream ended before its stated length");
+        }
+
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return buffer.ToArray();
+    }
+
+    private static byte[] InflateWhole(byte[] data)
+    {
+        using var gzip = new GZipStream(new MemoryStream(data, writable: false), CompressionMode.Decompress);
+        using var buffer = new MemoryStream();
+        gzip.CopyTo(buffer);
+        return buffer.ToArray();
+    }
+
+    // Format 2: the whole document in one member. Streaming read (Utf8JsonReader) rather than
+    // JsonDocument, which would be pure overhead on 1.7 MB of JSON.
     private static IamCatalog Read(byte[] json)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
@@ -80,9 +117,9 @@ internal static class IamCatalogLoader
                 case "format":
                     Next(ref reader);
                     format = reader.GetInt32();
-                    if (format != SupportedFormat)
+                    if (format != WholeFormat)
                     {
-                        throw new FormatException($"catalog format {format} is not supported (expected {SupportedFormat})");
+                        throw new FormatException($"catalog format {format} is not supported as one gzip member (expected {WholeFormat}, or {ChunkedFormat} in chunks)");
                     }
 
                     break;
@@ -114,11 +151,31 @@ internal static class IamCatalogLoader
             throw new FormatException("the catalog header (format, version, date, dependentsVersion) is incomplete");
         }
 
-        var dataDate = DateTime.SpecifyKind(DateTime.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture), DateTimeKind.Utc);
-        return new IamCatalog(version, dataDate, dependentsVersion, services);
+        return new IamCatalog(version, ParseDate(date), dependentsVersion, services);
     }
 
+    private static DateTime ParseDate(string date) =>
+        DateTime.SpecifyKind(DateTime.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture), DateTimeKind.Utc);
+
     private static IamService ReadService(ref Utf8JsonReader reader, byte[] json)
+    {
+        var fields = ReadServiceFields(ref reader, 0);
+
+        // Only the byte ranges are kept here; the service decodes them on first use.
+        return new IamService(
+            fields.Prefix,
+            fields.Name,
+            fields.ActionCount,
+            fields.ResourceTypeCount,
+            () => DecodeService(json, fields));
+    }
+
+    /// <summary>
+    /// Reads one service object up to its closing brace (the reader is just past its opening
+    /// one), keeping where its "r" and "a" arrays lie, <paramref name="origin"/> being where the
+    /// reader's input starts in the buffer those ranges refer to.
+    /// </summary>
+    private static ServiceFields ReadServiceFields(ref Utf8JsonReader reader, int origin)
     {
         string? prefix = null;
         string? name = null;
@@ -137,18 +194,16 @@ internal static class IamCatalogLoader
                     name = ReadString(ref reader);
                     break;
                 case "ac":
-                    Next(ref reader);
-                    actionCount = reader.GetInt32();
+                    actionCount = ReadInt32(ref reader);
                     break;
                 case "rc":
-                    Next(ref reader);
-                    resourceTypeCount = reader.GetInt32();
+                    resourceTypeCount = ReadInt32(ref reader);
                     break;
                 case "r":
-                    resources = SkipArray(ref reader);
+                    resources = SkipArray(ref reader, origin);
                     break;
                 case "a":
-                    actions = SkipArray(ref reader);
+                    actions = SkipArray(ref reader, origin);
                     break;
                 default:
                     reader.Skip();
@@ -161,34 +216,270 @@ internal static class IamCatalogLoader
             throw new FormatException($"service '{prefix}' lacks one of p, n, ac, rc, r, a");
         }
 
-        // Only the byte ranges are kept here; the service decodes them on first use.
-        var servicePrefix = prefix;
-        var expectedActions = actionCount.Value;
-        var expectedResourceTypes = resourceTypeCount.Value;
-        return new IamService(
-            prefix,
-            name,
-            expectedActions,
-            expectedResourceTypes,
-            () => DecodeService(json, servicePrefix, resources, actions, expectedActions, expectedResourceTypes));
+        return new ServiceFields(prefix, name, actionCount.Value, resourceTypeCount.Value, resources, actions);
     }
 
-    private static (int Start, int Length) SkipArray(ref Utf8JsonReader reader)
+    private static (int Start, int Length) SkipArray(ref Utf8JsonReader reader, int origin)
     {
         Expect(ref reader, JsonTokenType.StartArray);
         var start = (int)reader.TokenStartIndex;
         reader.Skip();
-        return (start, (int)reader.BytesConsumed - start);
+        return (origin + start, (int)reader.BytesConsumed - start);
     }
 
-    private static IamServiceContents DecodeService(
-        byte[] json,
-        string prefix,
-        (int Start, int Length) resourceRange,
-        (int Start, int Length) actionRange,
-        int expectedActions,
-        int expectedResourceTypes)
+    // Format 3. The head member's gzip header names its own length (FEXTRA subfield 'LP'); the
+    // head holds the document up to `"services":[`, with the chunk lengths and the index. Only
+    // the head is inflated here: the catalog is loaded by every process that generates a policy,
+    // which then uses a handful of the 456 services, and inflating the whole 1.7 MB was most of
+    // the load.
+    private static IamCatalog ReadChunked(byte[] data, int headLength)
     {
+        if (headLength > data.Length)
+        {
+            throw new FormatException($"the catalog head claims {headLength} bytes, the data has {data.Length}");
+        }
+
+        var head = InflateMember(data, 0, headLength);
+        var reader = new Utf8JsonReader(head, isFinalBlock: false, state: default);
+        int? format = null;
+        string? version = null;
+        string? date = null;
+        string? dependentsVersion = null;
+        List<int>? chunkLengths = null;
+        List<IndexEntry>? index = null;
+        var atServices = false;
+
+        Expect(ref reader, JsonTokenType.StartObject);
+        while (!atServices && Next(ref reader) == JsonTokenType.PropertyName)
+        {
+            switch (reader.GetString())
+            {
+                case "format":
+                    format = ReadInt32(ref reader);
+                    if (format != ChunkedFormat)
+                    {
+                        throw new FormatException($"catalog format {format} is not supported in chunks (expected {ChunkedFormat})");
+                    }
+
+                    break;
+                case "version":
+                    version = ReadString(ref reader);
+                    break;
+                case "date":
+                    date = ReadString(ref reader);
+                    break;
+                case "dependentsVersion":
+                    dependentsVersion = ReadString(ref reader);
+                    break;
+                case "chunks":
+                    chunkLengths = new List<int>();
+                    Expect(ref reader, JsonTokenType.StartArray);
+                    while (Next(ref reader) == JsonTokenType.Number)
+                    {
+                        chunkLengths.Add(reader.GetInt32());
+                    }
+
+                    if (reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        throw new FormatException($"expected a chunk length at byte {reader.TokenStartIndex}");
+                    }
+
+                    break;
+                case "index":
+                    index = ReadIndex(ref reader);
+                    break;
+                case "services":
+                    Expect(ref reader, JsonTokenType.StartArray);
+                    atServices = true;
+                    break;
+                default:
+                    if (!reader.TrySkip())
+                    {
+                        throw new FormatException("the catalog head ends inside an unknown property");
+                    }
+
+                    break;
+            }
+        }
+
+        if (!atServices || reader.BytesConsumed != head.Length)
+        {
+            throw new FormatException("the catalog head does not end where the services begin");
+        }
+
+        if (format is null || version is null || date is null || dependentsVersion is null || chunkLengths is null || index is null)
+        {
+            throw new FormatException("the catalog head (format, version, date, dependentsVersion, chunks, index) is incomplete");
+        }
+
+        // Where each chunk's gzip member lies; the members must fill the data exactly.
+        var chunks = new (int Start, int Length)[chunkLengths.Count];
+        long position = headLength;
+        for (var i = 0; i < chunks.Length; i++)
+        {
+            if (chunkLengths[i] < 18 || position + chunkLengths[i] > data.Length)
+            {
+                throw new FormatException($"catalog chunk {i} ({chunkLengths[i]} bytes at {position}) does not fit in the {data.Length} bytes of data");
+            }
+
+            chunks[i] = ((int)position, chunkLengths[i]);
+            position += chunkLengths[i];
+        }
+
+        if (position != data.Length)
+        {
+            throw new FormatException($"the catalog chunks end at byte {position}, the data at {data.Length}");
+        }
+
+        var services = new List<IamService>(index.Count);
+        foreach (var entry in index)
+        {
+            if (entry.Chunk >= chunks.Length)
+            {
+                throw new FormatException($"service '{entry.Prefix}' is in chunk {entry.Chunk}, the catalog has {chunks.Length}");
+            }
+
+            var chunk = chunks[entry.Chunk];
+            if ((long)entry.Offset + entry.Length > InflatedSize(data, chunk.Start, chunk.Length))
+            {
+                throw new FormatException($"service '{entry.Prefix}' lies past the end of chunk {entry.Chunk}");
+            }
+
+            services.Add(new IamService(entry.Prefix, entry.Name, entry.ActionCount, entry.ResourceTypeCount, () => DecodeChunked(data, chunk, entry)));
+        }
+
+        return new IamCatalog(version, ParseDate(date), dependentsVersion, services);
+    }
+
+    // [[prefix, name, actionCount, resourceTypeCount, chunk, offset, length], ...]
+    private static List<IndexEntry> ReadIndex(ref Utf8JsonReader reader)
+    {
+        var index = new List<IndexEntry>();
+        Expect(ref reader, JsonTokenType.StartArray);
+        while (Next(ref reader) == JsonTokenType.StartArray)
+        {
+            var entry = new IndexEntry(
+                ReadString(ref reader),
+                ReadString(ref reader),
+                ReadCount(ref reader),
+                ReadCount(ref reader),
+                ReadCount(ref reader),
+                ReadCount(ref reader),
+                ReadCount(ref reader));
+            Expect(ref reader, JsonTokenType.EndArray);
+            index.Add(entry);
+        }
+
+        if (reader.TokenType != JsonTokenType.EndArray)
+        {
+            throw new FormatException($"expected an index entry at byte {reader.TokenStartIndex}");
+        }
+
+        return index;
+    }
+
+    private static IamServiceContents DecodeChunked(byte[] data, (int Start, int Length) chunk, IndexEntry entry)
+    {
+        try
+        {
+            var text = InflateMember(data, chunk.Start, chunk.Length);
+            var reader = new Utf8JsonReader(new ReadOnlySpan<byte>(text, entry.Offset, entry.Length));
+            Expect(ref reader, JsonTokenType.StartObject);
+            var fields = ReadServiceFields(ref reader, entry.Offset);
+            if (reader.Read())
+            {
+                throw new FormatException($"service '{entry.Prefix}' does not end where the index says");
+            }
+
+            if (fields.Prefix != entry.Prefix || fields.Name != entry.Name || fields.ActionCount != entry.ActionCount || fields.ResourceTypeCount != entry.ResourceTypeCount)
+            {
+                throw new FormatException(
+                    $"chunk {entry.Chunk} holds service '{fields.Prefix}' ({fields.ActionCount} actions, {fields.ResourceTypeCount} resource types) where the index has '{entry.Prefix}' ({entry.ActionCount}, {entry.ResourceTypeCount})");
+            }
+
+            return DecodeService(text, fields);
+        }
+        catch (Exception e) when (IsDataError(e))
+        {
+            throw Invalid(e);
+        }
+    }
+
+    // Bytes [start, start + length) of data are one whole gzip member: inflate it, which also
+    // checks its CRC-32 and size, so a damaged chunk is reported rather than decoded.
+    private static byte[] InflateMember(byte[] data, int start, int length)
+    {
+        var text = new byte[InflatedSize(data, start, length)];
+        using var gzip = new GZipStream(new MemoryStream(data, start, length, writable: false), CompressionMode.Decompress);
+        var read = 0;
+        int n;
+        while (read < text.Length && (n = gzip.Read(text, read, text.Length - read)) > 0)
+        {
+            read += n;
+        }
+
+        if (read != text.Length || gzip.ReadByte() != -1)
+        {
+            throw new InvalidDataException($"the gzip member at byte {start} does not inflate to the {text.Length} bytes its trailer states");
+        }
+
+        return text;
+    }
+
+    // ISIZE, the last four bytes of a gzip member (RFC 1952 2.3.1).
+    private static int InflatedSize(byte[] data, int start, int length)
+    {
+        if (length < 18)
+        {
+            throw new InvalidDataException($"the {length} bytes at {start} are too short for a gzip member");
+        }
+
+        var end = start + length;
+        var size = (uint)(data[end - 4] | data[end - 3] << 8 | data[end - 2] << 16 | data[end - 1] << 24);
+        if (size > MaxInflatedMemberBytes)
+        {
+            throw new InvalidDataException($"the gzip member at byte {start} states an inflated size of {size} bytes");
+        }
+
+        return (int)size;
+    }
+
+    // The head member of format 3 carries its own length in its gzip header: FLG.FEXTRA set and a
+    // subfield 'L' 'P' of four bytes (RFC 1952 2.3.1.1). Anything else is read as format 2.
+    private static bool TryGetHeadLength(byte[] data, out int headLength)
+    {
+        headLength = 0;
+        const byte FlagExtra = 4;
+        if (data.Length < 12 || data[0] != 0x1f || data[1] != 0x8b || (data[3] & FlagExtra) == 0)
+        {
+            return false;
+        }
+
+        var extraEnd = 12 + (data[10] | data[11] << 8);
+        for (var i = 12; i + 4 <= extraEnd && extraEnd <= data.Length; i += 4 + (data[i + 2] | data[i + 3] << 8))
+        {
+            if (data[i] == 'L' && data[i + 1] == 'P' && (data[i + 2] | data[i + 3] << 8) == 4 && i + 8 <= extraEnd)
+            {
+                headLength = data[i + 4] | data[i + 5] << 8 | data[i + 6] << 16 | data[i + 7] << 24;
+                if (headLength < extraEnd + 8)
+                {
+                    throw new InvalidDataException($"the catalog head states a length of {headLength} bytes");
+                }
+
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static IamServiceContents DecodeService(byte[] json, ServiceFields fields)
+    {
+        var prefix = fields.Prefix;
+        var resourceRange = fields.Resources;
+        var actionRange = fields.Actions;
+        var expectedActions = fields.ActionCount;
+        var expectedResourceTypes = fields.ResourceTypeCount;
         try
         {
             var strings = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -243,7 +534,7 @@ internal static class IamCatalogLoader
 
             return new IamServiceContents(resourceTypes, actions);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or IndexOutOfRangeException or ArgumentOutOfRangeException or FormatException)
+        catch (Exception e) when (IsDataError(e))
         {
             throw Invalid(e);
         }
@@ -273,6 +564,18 @@ internal static class IamCatalogLoader
         return reader.GetString()!;
     }
 
+    private static int ReadInt32(ref Utf8JsonReader reader)
+    {
+        Expect(ref reader, JsonTokenType.Number);
+        return reader.GetInt32();
+    }
+
+    private static int ReadCount(ref Utf8JsonReader reader)
+    {
+        var value = ReadInt32(ref reader);
+        return value >= 0 ? value : throw new FormatException($"expected a count at byte {reader.TokenStartIndex}, found {value}");
+    }
+
     private static IReadOnlyList<string> ReadStrings(ref Utf8JsonReader reader, Dictionary<string, string> pool)
     {
         Expect(ref reader, JsonTokenType.StartArray);
@@ -297,4 +600,14 @@ internal static class IamCatalogLoader
 
         return result is null ? Array.Empty<string>() : result.ToArray();
     }
+
+    private readonly record struct ServiceFields(
+        string Prefix,
+        string Name,
+        int ActionCount,
+        int ResourceTypeCount,
+        (int Start, int Length) Resources,
+        (int Start, int Length) Actions);
+
+    private sealed record IndexEntry(string Prefix, string Name, int ActionCount, int ResourceTypeCount, int Chunk, int Offset, int Length);
 }
