@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json;
 
@@ -154,8 +153,34 @@ internal static class IamCatalogLoader
         return new IamCatalog(version, ParseDate(date), dependentsVersion, services);
     }
 
-    private static DateTime ParseDate(string date) =>
-        DateTime.SpecifyKind(DateTime.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture), DateTimeKind.Utc);
+    // "yyyy-MM-dd", read by hand: DateTime.ParseExact would initialise globalization (ICU on
+    // Linux), which is most of a cold load in a process that has not needed a culture yet.
+    private static DateTime ParseDate(string date)
+    {
+        if (date.Length != 10 || date[4] != '-' || date[7] != '-')
+        {
+            throw new FormatException($"the catalog date '{date}' is not yyyy-MM-dd");
+        }
+
+        return new DateTime(Digits(date, 0, 4), Digits(date, 5, 2), Digits(date, 8, 2), 0, 0, 0, DateTimeKind.Utc);
+    }
+
+    private static int Digits(string text, int start, int count)
+    {
+        var value = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            var digit = text[i] - '0';
+            if (digit is < 0 or > 9)
+            {
+                throw new FormatException($"the catalog date '{text}' is not yyyy-MM-dd");
+            }
+
+            value = (value * 10) + digit;
+        }
+
+        return value;
+    }
 
     private static IamService ReadService(ref Utf8JsonReader reader, byte[] json)
     {

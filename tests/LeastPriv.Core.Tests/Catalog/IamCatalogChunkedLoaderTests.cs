@@ -75,6 +75,7 @@ public sealed class IamCatalogChunkedLoaderTests
     [InlineData("index chunk missing")]
     [InlineData("index length cuts the service")]
     [InlineData("service lacks its arrays")]
+    [InlineData("date not a calendar day")]
     public void Load_DamagedChunkedData_ThrowsCatalogDataInvalid(string damage)
     {
         var services = new[] { Demo, Other };
@@ -94,6 +95,7 @@ public sealed class IamCatalogChunkedLoaderTests
             "index chunk missing" => Chunked(services, 1, index: e => e[0] is "demo" ? new[] { e[0], e[1], e[2], e[3], 7, e[5], e[6] } : e),
             "index length cuts the service" => Chunked(services, 1, index: e => e[0] is "demo" ? new[] { e[0], e[1], e[2], e[3], e[4], e[5], (int)e[6] - 1 } : e),
             "service lacks its arrays" => Chunked(new[] { "{\"p\":\"demo\",\"n\":\"Demo Service\",\"ac\":3,\"rc\":1}", Other }, 1),
+            "date not a calendar day" => Chunked(services, 1, date: "2026-02-30"),
             _ => throw new ArgumentOutOfRangeException(nameof(damage)),
         };
 
@@ -103,8 +105,8 @@ public sealed class IamCatalogChunkedLoaderTests
         Assert.Equal(LPErrorCategory.InvalidData, e.Category);
     }
 
-    private static string Header(int format) =>
-        $"\"format\":{format},\"version\":\"0.0.202601011\",\"date\":\"2026-01-01\",\"dependentsVersion\":\"0.0.202501011\"";
+    private static string Header(int format, string date = "2026-01-01") =>
+        $"\"format\":{format},\"version\":\"0.0.202601011\",\"date\":\"{date}\",\"dependentsVersion\":\"0.0.202501011\"";
 
     private static string WholeDocument(params string[] services) => "{" + Header(2) + ",\"services\":[" + string.Join(",", services) + "]}";
 
@@ -112,7 +114,7 @@ public sealed class IamCatalogChunkedLoaderTests
     /// Writes format 3 as tools/catalog/convert-catalog.mjs does (chunks of servicesPerChunk
     /// services here); <paramref name="index"/> may rewrite each index entry (null drops the index).
     /// </summary>
-    private static byte[] Chunked(string[] services, int servicesPerChunk, int format = 3, Func<object[], object[]?>? index = null)
+    private static byte[] Chunked(string[] services, int servicesPerChunk, int format = 3, Func<object[], object[]?>? index = null, string date = "2026-01-01")
     {
         var chunkTexts = new List<string>();
         var entries = new List<object[]>();
@@ -148,7 +150,7 @@ public sealed class IamCatalogChunkedLoaderTests
         var chunks = chunkTexts.Select(t => GzipMember(Encoding.UTF8.GetBytes(t))).ToList();
         var rewritten = entries.Select(e => index is null ? e : index(e)).ToList();
         var indexJson = rewritten.Any(e => e is null) ? string.Empty : ",\"index\":" + JsonSerializer.Serialize(rewritten);
-        var head = "{" + Header(format) + ",\"chunks\":" + JsonSerializer.Serialize(chunks.Select(c => c.Length)) + indexJson + ",\"services\":[";
+        var head = "{" + Header(format, date) + ",\"chunks\":" + JsonSerializer.Serialize(chunks.Select(c => c.Length)) + indexJson + ",\"services\":[";
         var plainHead = GzipMember(Encoding.UTF8.GetBytes(head));
 
         // FLG.FEXTRA with subfield 'L' 'P' (4 bytes): the length of the head member.
