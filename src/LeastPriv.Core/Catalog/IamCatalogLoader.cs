@@ -19,9 +19,15 @@ internal static class IamCatalogLoader
 
     private const int ChunkedFormat = 3;
 
+    // A gzip member is at least its 10-byte header, an empty deflate block and its 8-byte trailer.
+    private const int MinMemberBytes = 20;
+
     // A member's trailer states its inflated size; refuse sizes no catalog part comes near, so
     // damaged data cannot make the reader allocate without bound.
     private const int MaxInflatedMemberBytes = 64 * 1024 * 1024;
+
+    // The gzip header up to the head length field: 10 fixed bytes, XLEN, and the 'LP' subfield.
+    private const int HeadLengthFieldEnd = 20;
 
     private static readonly IamAccessLevel[] Levels =
     {
@@ -34,28 +40,43 @@ internal static class IamCatalogLoader
 
     public static IamCatalog LoadEmbedded()
     {
-        using var stream = typeof(IamCatalogLoader).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new LeastPrivException(
-                "CatalogResourceMissing",
-                LPErrorCategory.ResourceUnavailable,
-                $"The IAM catalog resource '{ResourceName}' is missing from {typeof(IamCatalogLoader).Assembly.GetName().Name}.",
-                ResourceName);
-        return Load(stream);
+        using var stream = OpenEmbedded();
+        return Load(stream, OpenEmbedded);
     }
 
     /// <summary>Loads a gzip-compressed catalog (format 3, or format 2).</summary>
-    public static IamCatalog Load(Stream gzipStream)
+    public static IamCatalog Load(Stream gzipStream) => Load(gzipStream, reopen: null);
+
+    /// <summary>
+    /// <paramref name="reopen"/>, when given, opens the same data again from its start: a chunk is
+    /// then read from it when one of its services is first used, instead of the whole file being
+    /// copied at load. Without it the data is read into memory.
+    /// </summary>
+    private static IamCatalog Load(Stream stream, Func<Stream>? reopen)
     {
         try
         {
-            var data = ReadAllBytes(gzipStream);
-            return TryGetHeadLength(data, out var headLength) ? ReadChunked(data, headLength) : Read(InflateWhole(data));
+            CatalogBytes bytes = reopen is not null && stream.CanSeek && stream.Position == 0
+                ? new ReopenedBytes(reopen, stream.Length)
+                : new InMemoryBytes(ReadAllBytes(stream));
+            var start = bytes.Read(0, (int)Math.Min(bytes.Length, HeadLengthFieldEnd));
+            return TryGetHeadLength(start, out var headLength)
+                ? ReadChunked(bytes, headLength)
+                : Read(InflateWhole(bytes.Read(0, checked((int)bytes.Length))));
         }
         catch (Exception e) when (IsDataError(e))
         {
             throw Invalid(e);
         }
     }
+
+    private static Stream OpenEmbedded() =>
+        typeof(IamCatalogLoader).Assembly.GetManifestResourceStream(ResourceName)
+            ?? throw new LeastPrivException(
+                "CatalogResourceMissing",
+                LPErrorCategory.ResourceUnavailable,
+                $"The IAM catalog resource '{ResourceName}' is missing from {typeof(IamCatalogLoader).Assembly.GetName().Name}.",
+                ResourceName);
 
     private static bool IsDataError(Exception e) =>
         e is InvalidDataException or JsonException or InvalidOperationException or IndexOutOfRangeException or ArgumentException or FormatException or OverflowException;
@@ -67,20 +88,7 @@ internal static class IamCatalogLoader
     {
         if (stream.CanSeek)
         {
-            var data = new byte[checked((int)(stream.Length - stream.Position))];
-            var read = 0;
-            int n;
-            while (read < data.Length && (n = stream.Read(data, read, data.Length - read)) > 0)
-            {
-                read += n;
-            }
-
-            if (read == data.Length)
-            {
-                return data;
-            }
-
-            throw new InvalidDataException("the catalog stream ended before its stated length");
+            return ReadExactly(stream, checked((int)(stream.Length - stream.Position)));
         }
 
         using var buffer = new MemoryStream();
@@ -88,9 +96,22 @@ internal static class IamCatalogLoader
         return buffer.ToArray();
     }
 
-    private static byte[] InflateWhole(byte[] data)
+    private static byte[] ReadExactly(Stream stream, int count)
     {
-        using var gzip = new GZipStream(new MemoryStream(data, writable: false), CompressionMode.Decompress);
+        var data = new byte[count];
+        var read = 0;
+        int n;
+        while (read < data.Length && (n = stream.Read(data, read, data.Length - read)) > 0)
+        {
+            read += n;
+        }
+
+        return read == data.Length ? data : throw new InvalidDataException("the catalog data ends before its stated length");
+    }
+
+    private static byte[] InflateWhole(ArraySegment<byte> data)
+    {
+        using var gzip = new GZipStream(new MemoryStream(data.Array!, data.Offset, data.Count, writable: false), CompressionMode.Decompress);
         using var buffer = new MemoryStream();
         gzip.CopyTo(buffer);
         return buffer.ToArray();
@@ -257,14 +278,14 @@ internal static class IamCatalogLoader
     // the head is inflated here: the catalog is loaded by every process that generates a policy,
     // which then uses a handful of the 456 services, and inflating the whole 1.7 MB was most of
     // the load.
-    private static IamCatalog ReadChunked(byte[] data, int headLength)
+    private static IamCatalog ReadChunked(CatalogBytes data, int headLength)
     {
         if (headLength > data.Length)
         {
             throw new FormatException($"the catalog head claims {headLength} bytes, the data has {data.Length}");
         }
 
-        var head = InflateMember(data, 0, headLength);
+        var head = InflateMember(data.Read(0, headLength));
         var reader = new Utf8JsonReader(head, isFinalBlock: false, state: default);
         int? format = null;
         string? version = null;
@@ -342,7 +363,7 @@ internal static class IamCatalogLoader
         long position = headLength;
         for (var i = 0; i < chunks.Length; i++)
         {
-            if (chunkLengths[i] < 18 || position + chunkLengths[i] > data.Length)
+            if (chunkLengths[i] < MinMemberBytes || position + chunkLengths[i] > data.Length)
             {
                 throw new FormatException($"catalog chunk {i} ({chunkLengths[i]} bytes at {position}) does not fit in the {data.Length} bytes of data");
             }
@@ -364,12 +385,8 @@ internal static class IamCatalogLoader
                 throw new FormatException($"service '{entry.Prefix}' is in chunk {entry.Chunk}, the catalog has {chunks.Length}");
             }
 
+            // Whether the service lies inside its chunk is known once the chunk is inflated.
             var chunk = chunks[entry.Chunk];
-            if ((long)entry.Offset + entry.Length > InflatedSize(data, chunk.Start, chunk.Length))
-            {
-                throw new FormatException($"service '{entry.Prefix}' lies past the end of chunk {entry.Chunk}");
-            }
-
             services.Add(new IamService(entry.Prefix, entry.Name, entry.ActionCount, entry.ResourceTypeCount, () => DecodeChunked(data, chunk, entry)));
         }
 
@@ -403,11 +420,11 @@ internal static class IamCatalogLoader
         return index;
     }
 
-    private static IamServiceContents DecodeChunked(byte[] data, (int Start, int Length) chunk, IndexEntry entry)
+    private static IamServiceContents DecodeChunked(CatalogBytes data, (int Start, int Length) chunk, IndexEntry entry)
     {
         try
         {
-            var text = InflateMember(data, chunk.Start, chunk.Length);
+            var text = InflateMember(data.Read(chunk.Start, chunk.Length));
             var reader = new Utf8JsonReader(new ReadOnlySpan<byte>(text, entry.Offset, entry.Length));
             Expect(ref reader, JsonTokenType.StartObject);
             var fields = ReadServiceFields(ref reader, entry.Offset);
@@ -430,12 +447,12 @@ internal static class IamCatalogLoader
         }
     }
 
-    // Bytes [start, start + length) of data are one whole gzip member: inflate it, which also
-    // checks its CRC-32 and size, so a damaged chunk is reported rather than decoded.
-    private static byte[] InflateMember(byte[] data, int start, int length)
+    // The bytes are one whole gzip member: inflate it, which also checks its CRC-32 and size, so a
+    // damaged chunk is reported rather than decoded.
+    private static byte[] InflateMember(ArraySegment<byte> member)
     {
-        var text = new byte[InflatedSize(data, start, length)];
-        using var gzip = new GZipStream(new MemoryStream(data, start, length, writable: false), CompressionMode.Decompress);
+        var text = new byte[InflatedSize(member)];
+        using var gzip = new GZipStream(new MemoryStream(member.Array!, member.Offset, member.Count, writable: false), CompressionMode.Decompress);
         var read = 0;
         int n;
         while (read < text.Length && (n = gzip.Read(text, read, text.Length - read)) > 0)
@@ -445,25 +462,26 @@ internal static class IamCatalogLoader
 
         if (read != text.Length || gzip.ReadByte() != -1)
         {
-            throw new InvalidDataException($"the gzip member at byte {start} does not inflate to the {text.Length} bytes its trailer states");
+            throw new InvalidDataException($"a catalog gzip member does not inflate to the {text.Length} bytes its trailer states");
         }
 
         return text;
     }
 
     // ISIZE, the last four bytes of a gzip member (RFC 1952 2.3.1).
-    private static int InflatedSize(byte[] data, int start, int length)
+    private static int InflatedSize(ArraySegment<byte> member)
     {
-        if (length < 18)
+        if (member.Count < MinMemberBytes)
         {
-            throw new InvalidDataException($"the {length} bytes at {start} are too short for a gzip member");
+            throw new InvalidDataException($"{member.Count} bytes are too short for a gzip member");
         }
 
-        var end = start + length;
+        var data = member.Array!;
+        var end = member.Offset + member.Count;
         var size = (uint)(data[end - 4] | data[end - 3] << 8 | data[end - 2] << 16 | data[end - 1] << 24);
         if (size > MaxInflatedMemberBytes)
         {
-            throw new InvalidDataException($"the gzip member at byte {start} states an inflated size of {size} bytes");
+            throw new InvalidDataException($"a catalog gzip member states an inflated size of {size} bytes");
         }
 
         return (int)size;
@@ -471,22 +489,26 @@ internal static class IamCatalogLoader
 
     // The head member of format 3 carries its own length in its gzip header: FLG.FEXTRA set and a
     // subfield 'L' 'P' of four bytes (RFC 1952 2.3.1.1). Anything else is read as format 2.
-    private static bool TryGetHeadLength(byte[] data, out int headLength)
+    private static bool TryGetHeadLength(ArraySegment<byte> start, out int headLength)
     {
         headLength = 0;
         const byte FlagExtra = 4;
-        if (data.Length < 12 || data[0] != 0x1f || data[1] != 0x8b || (data[3] & FlagExtra) == 0)
+        var data = start.Array!;
+        var offset = start.Offset;
+        if (start.Count < HeadLengthFieldEnd || data[offset] != 0x1f || data[offset + 1] != 0x8b || (data[offset + 3] & FlagExtra) == 0)
         {
             return false;
         }
 
-        var extraEnd = 12 + (data[10] | data[11] << 8);
-        for (var i = 12; i + 4 <= extraEnd && extraEnd <= data.Length; i += 4 + (data[i + 2] | data[i + 3] << 8))
+        // Only the subfields within the bytes read are looked at: the converter writes 'LP' first.
+        var extraEnd = offset + 12 + (data[offset + 10] | data[offset + 11] << 8);
+        var readEnd = offset + start.Count;
+        for (var i = offset + 12; i + 4 <= extraEnd && i + 4 <= readEnd; i += 4 + (data[i + 2] | data[i + 3] << 8))
         {
-            if (data[i] == 'L' && data[i + 1] == 'P' && (data[i + 2] | data[i + 3] << 8) == 4 && i + 8 <= extraEnd)
+            if (data[i] == 'L' && data[i + 1] == 'P' && (data[i + 2] | data[i + 3] << 8) == 4 && i + 8 <= extraEnd && i + 8 <= readEnd)
             {
                 headLength = data[i + 4] | data[i + 5] << 8 | data[i + 6] << 16 | data[i + 7] << 24;
-                if (headLength < extraEnd + 8)
+                if (headLength < extraEnd - offset + 8)
                 {
                     throw new InvalidDataException($"the catalog head states a length of {headLength} bytes");
                 }
@@ -624,6 +646,40 @@ internal static class IamCatalogLoader
         }
 
         return result is null ? Array.Empty<string>() : result.ToArray();
+    }
+
+    /// <summary>Where the compressed catalog is read from.</summary>
+    private abstract class CatalogBytes
+    {
+        public abstract long Length { get; }
+
+        public abstract ArraySegment<byte> Read(long start, int count);
+    }
+
+    private sealed class InMemoryBytes(byte[] data) : CatalogBytes
+    {
+        public override long Length => data.Length;
+
+        public override ArraySegment<byte> Read(long start, int count) => new(data, checked((int)start), count);
+    }
+
+    // The embedded resource lies in the mapped assembly image: each read opens it again (which is
+    // cheap and needs no lock between threads decoding services) and copies just the bytes asked for.
+    private sealed class ReopenedBytes(Func<Stream> open, long length) : CatalogBytes
+    {
+        public override long Length => length;
+
+        public override ArraySegment<byte> Read(long start, int count)
+        {
+            if (start < 0 || count < 0 || start + count > length)
+            {
+                throw new ArgumentOutOfRangeException(nameof(start), $"bytes {start}..{start + count} lie outside the {length} bytes of the catalog");
+            }
+
+            using var stream = open();
+            stream.Position = start;
+            return new ArraySegment<byte>(ReadExactly(stream, count));
+        }
     }
 
     private readonly record struct ServiceFields(
