@@ -187,11 +187,18 @@ const headMember = Buffer.concat([plainHead.subarray(0, 10), extra, plainHead.su
 headMember[3] |= 4;
 const gz = Buffer.concat([headMember, ...chunks]);
 
-// The members must join into exactly the document: the reader trusts the index only after this.
+// Check what the reader relies on: the members join into the document, and every index entry
+// points at exactly its service's object.
 const whole = JSON.parse(zlib.gunzipSync(gz).toString('utf8'));
 if (JSON.stringify(whole.services) !== JSON.stringify(services)) {
   throw new Error('the chunked catalog does not join back into the services it was made from');
 }
+index.forEach(([prefix, , , , chunk, offset, length], k) => {
+  const text = zlib.gunzipSync(chunks[chunk]).subarray(offset, offset + length).toString('utf8');
+  if (text !== JSON.stringify(services[k]) || services[k].p !== prefix) {
+    throw new Error(`the index entry of ${prefix} does not point at its service`);
+  }
+});
 
 fs.writeFileSync(outFile, gz);
 console.log(
