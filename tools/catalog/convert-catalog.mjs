@@ -3,12 +3,23 @@
 // <catalogDir>/<dependentsDir> are the unpacked "package" folders. The 0.21 data line ships empty
 // dependentActions, so those come from the older package, kept only where the action still exists.
 //
-// Output shape (arrays keep the file small; LeastPriv.Core/Catalog/IamCatalogLoader.cs reads it,
-// decoding a service's "r" and "a" only when the service is first used, so "ac"/"rc" carry counts):
-// { "format": 2, "version": "...", "date": "YYYY-MM-DD", "dependentsVersion": "...",
+// Output (format 3): one JSON document, gzip-compressed in several members so that a reader can
+// inflate only the part it needs; gunzip joins the members back into the document:
+// { "format": 3, "version": "...", "date": "YYYY-MM-DD", "dependentsVersion": "...",
+//   "chunks": [gzipMemberLength, ...],
+//   "index": [ [prefix, name, actionCount, resourceTypeCount, chunk, offset, length] ],
 //   "services": [ { "p": prefix, "n": name, "ac": actionCount, "rc": resourceTypeCount,
 //     "r": [ [resourceTypeName, arnTemplate, [conditionKeys]] ],
 //     "a": [ [actionName, accessLevel(0..4), [[resourceIndex, required(0|1)]], [conditionKeys], [dependentActions]] ] } ] }
+//
+// The first gzip member holds the document up to and including `"services":[`; its header has
+// an extra field (RFC 1952 FEXTRA) with subfield 'LP' = that member's length in bytes (uint32 LE).
+// Then one member per chunk, in order, chunks[i] bytes each, to the end of the file: consecutive
+// services (joined by commas, a trailing comma on every chunk but the last, which ends the
+// document with `]}`), at least CHUNK_BYTES of JSON each. index[k] locates service k: its object
+// is bytes [offset, offset + length) of chunk `chunk` once inflated. Arrays keep the file small;
+// LeastPriv.Core/Catalog/IamCatalogLoader.cs reads the head at load and inflates a chunk only
+// when one of its services is first used (so the index carries names and counts).
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -122,20 +133,76 @@ for (const s of services) {
   }
 }
 
-const doc = {
-  format: 2,
+// Larger chunks compress better (every member starts with an empty dictionary); smaller ones
+// make the first use of a service inflate less. 32 KB of JSON costs about 12% in size.
+const CHUNK_BYTES = 32768;
+
+// Fixed gzip header mtime/OS bytes so that regeneration is byte-for-byte reproducible.
+function gzip(text) {
+  const gz = zlib.gzipSync(Buffer.from(text, 'utf8'), { level: 9 });
+  gz.writeUInt32LE(0, 4);
+  gz[9] = 255;
+  return gz;
+}
+
+const chunkTexts = [];
+const index = [];
+let pending = [];
+let pendingBytes = 0;
+const closeChunk = (last) => {
+  chunkTexts.push(pending.join(',') + (last ? ']}' : ','));
+  pending = [];
+  pendingBytes = 0;
+};
+services.forEach((s, k) => {
+  const text = JSON.stringify(s);
+  const length = Buffer.byteLength(text, 'utf8');
+  const offset = pendingBytes + (pending.length > 0 ? 1 : 0);
+  index.push([s.p, s.n, s.ac, s.rc, chunkTexts.length, offset, length]);
+  pending.push(text);
+  pendingBytes = offset + length;
+  if (pendingBytes >= CHUNK_BYTES || k === services.length - 1) {
+    closeChunk(k === services.length - 1);
+  }
+});
+const chunks = chunkTexts.map(gzip);
+
+const head = {
+  format: 3,
   version: main.version,
   date: main.date,
   dependentsVersion: older.version,
-  services,
+  chunks: chunks.map((c) => c.length),
+  index,
 };
-const gz = zlib.gzipSync(Buffer.from(JSON.stringify(doc), 'utf8'), { level: 9 });
-// Fixed gzip header mtime/OS bytes so that regeneration is byte-for-byte reproducible.
-gz.writeUInt32LE(0, 4);
-gz[9] = 255;
+const headText = `${JSON.stringify(head).slice(0, -1)},"services":[`;
+const plainHead = gzip(headText);
+// FLG.FEXTRA, XLEN = 8, subfield 'L' 'P' of 4 bytes: the length of this head member.
+const extra = Buffer.alloc(10);
+extra.writeUInt16LE(8, 0);
+extra.write('LP', 2, 'latin1');
+extra.writeUInt16LE(4, 4);
+extra.writeUInt32LE(plainHead.length + extra.length, 6);
+const headMember = Buffer.concat([plainHead.subarray(0, 10), extra, plainHead.subarray(10)]);
+headMember[3] |= 4;
+const gz = Buffer.concat([headMember, ...chunks]);
+
+// Check what the reader relies on: the members join into the document, and every index entry
+// points at exactly its service's object.
+const whole = JSON.parse(zlib.gunzipSync(gz).toString('utf8'));
+if (JSON.stringify(whole.services) !== JSON.stringify(services)) {
+  throw new Error('the chunked catalog does not join back into the services it was made from');
+}
+index.forEach(([prefix, , , , chunk, offset, length], k) => {
+  const text = zlib.gunzipSync(chunks[chunk]).subarray(offset, offset + length).toString('utf8');
+  if (text !== JSON.stringify(services[k]) || services[k].p !== prefix) {
+    throw new Error(`the index entry of ${prefix} does not point at its service`);
+  }
+});
+
 fs.writeFileSync(outFile, gz);
 console.log(
   `catalog ${main.version} (${main.date}), dependents ${older.version}: ` +
     `${services.length} services, ${actionCount} actions (${withDependents} with dependent actions), ` +
-    `${resourceCount} resource types -> ${outFile} (${gz.length} bytes)`,
+    `${resourceCount} resource types -> ${outFile} (${gz.length} bytes, ${chunks.length} chunks)`,
 );

@@ -27,9 +27,24 @@ public sealed class IamCatalog
             _services[service.Prefix] = service;
         }
 
-        _sortedServices = _services.Values.OrderBy(s => s.Prefix, StringComparer.Ordinal).ToArray();
-        ActionCount = _sortedServices.Sum(s => s.ActionCount);
-        ResourceTypeCount = _sortedServices.Sum(s => s.ResourceTypeCount);
+        // The data lists services sorted by prefix already; sort only when it does not. Plain
+        // loops rather than LINQ keep the first load from touching more of the framework.
+        _sortedServices = new IamService[_services.Count];
+        _services.Values.CopyTo(_sortedServices, 0);
+        for (var i = 1; i < _sortedServices.Length; i++)
+        {
+            if (string.CompareOrdinal(_sortedServices[i - 1].Prefix, _sortedServices[i].Prefix) > 0)
+            {
+                Array.Sort(_sortedServices, (a, b) => string.CompareOrdinal(a.Prefix, b.Prefix));
+                break;
+            }
+        }
+
+        foreach (var service in _sortedServices)
+        {
+            ActionCount += service.ActionCount;
+            ResourceTypeCount += service.ResourceTypeCount;
+        }
     }
 
     /// <summary>The embedded snapshot, loaded once on first use (thread-safe).</summary>

@@ -1,3 +1,5 @@
+using System.IO.Compression;
+using System.Text.Json;
 using LeastPriv.Core.Catalog;
 using Xunit;
 
@@ -147,4 +149,47 @@ public sealed class IamCatalogTests
         Assert.True(s3.ResourceTypes.ContainsKey("OBJECT"));
         Assert.False(Catalog.TryGetService("nosuchservice", out _));
     }
+
+    [Fact]
+    public void Default_EveryService_DecodesToItsPartOfTheDocument()
+    {
+        // gunzip joins the embedded chunks into one document; the catalog reads a service from its
+        // chunk through the index, and must find exactly what the document holds for it.
+        using var stream = typeof(IamCatalog).Assembly.GetManifestResourceStream(IamCatalogLoader.ResourceName)!;
+        using var gzip = new GZipStream(stream, CompressionMode.Decompress);
+        using var document = JsonDocument.Parse(gzip);
+        var services = document.RootElement.GetProperty("services").EnumerateArray().ToList();
+        Assert.Equal(3, document.RootElement.GetProperty("format").GetInt32());
+        Assert.Equal(services.Select(s => s.GetProperty("p").GetString()), Catalog.Services.Select(s => s.Prefix));
+        foreach (var element in services)
+        {
+            Assert.True(Catalog.TryGetService(element.GetProperty("p").GetString()!, out var service));
+            Assert.Equal(element.GetProperty("n").GetString(), service.Name);
+            var types = element.GetProperty("r").EnumerateArray().ToList();
+            Assert.Equal(types.Count, service.ResourceTypes.Count);
+            foreach (var r in types)
+            {
+                var type = service.ResourceTypes[r[0].GetString()!];
+                Assert.Equal(r[0].GetString(), type.Name);
+                Assert.Equal(r[1].GetString(), type.ArnTemplate);
+                Assert.Equal(Strings(r[2]), type.ConditionKeys);
+            }
+
+            var actions = element.GetProperty("a").EnumerateArray().ToList();
+            Assert.Equal(actions.Count, service.Actions.Count);
+            foreach (var a in actions)
+            {
+                var action = service.Actions[a[0].GetString()!];
+                Assert.Equal(a[0].GetString(), action.Name);
+                Assert.Equal((IamAccessLevel)a[1].GetInt32(), action.AccessLevel);
+                Assert.Equal(
+                    a[2].EnumerateArray().Select(x => types[x[0].GetInt32()][0].GetString() + (x[1].GetInt32() == 1 ? "*" : string.Empty)),
+                    action.Resources.Select(x => x.ToString()));
+                Assert.Equal(Strings(a[3]), action.ConditionKeys);
+                Assert.Equal(Strings(a[4]), action.DependentActions);
+            }
+        }
+    }
+
+    private static IEnumerable<string> Strings(JsonElement array) => array.EnumerateArray().Select(e => e.GetString()!);
 }
