@@ -12,8 +12,9 @@ namespace LeastPriv.Core.Vectorized;
 /// <summary>
 /// The hot loops of LeastPriv's CloudTrail record scan, 64 bytes at a time with the widest
 /// vectors the processor has (Vector512, two Vector256 or four Vector128). LeastPriv.Core binds
-/// these methods by name when the runtime is .NET 8 or later; its portable scan has the same
-/// contract and is the reference the tests hold these to. Not an API for other callers.
+/// them (through <see cref="JsonScanKernels"/>) when the runtime is .NET 8 or later; its portable
+/// scan has the same contract and is the reference the tests hold these to. Not an API for other
+/// callers.
 /// </summary>
 /// <remarks>
 /// Each block is turned into bit masks (one bit per byte) of quotes, backslashes and braces.
