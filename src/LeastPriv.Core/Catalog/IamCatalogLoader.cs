@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json;
 
@@ -122,36 +123,20 @@ internal static class IamCatalogLoader
     private static IamCatalog Read(byte[] json)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
-        int? format = null;
-        string? version = null;
-        string? date = null;
-        string? dependentsVersion = null;
+        var header = default(Header);
         var services = new List<IamService>();
 
         Expect(ref reader, JsonTokenType.StartObject);
         while (Next(ref reader) == JsonTokenType.PropertyName)
         {
             var property = reader.GetString();
+            if (header.TryRead(ref reader, property, WholeFormat, "catalog format {0} is not supported as one gzip member (expected {1}, or " + ChunkedFormat + " in chunks)"))
+            {
+                continue;
+            }
+
             switch (property)
             {
-                case "format":
-                    Next(ref reader);
-                    format = reader.GetInt32();
-                    if (format != WholeFormat)
-                    {
-                        throw new FormatException($"catalog format {format} is not supported as one gzip member (expected {WholeFormat}, or {ChunkedFormat} in chunks)");
-                    }
-
-                    break;
-                case "version":
-                    version = ReadString(ref reader);
-                    break;
-                case "date":
-                    date = ReadString(ref reader);
-                    break;
-                case "dependentsVersion":
-                    dependentsVersion = ReadString(ref reader);
-                    break;
                 case "services":
                     Expect(ref reader, JsonTokenType.StartArray);
                     while (Next(ref reader) == JsonTokenType.StartObject)
@@ -166,12 +151,54 @@ internal static class IamCatalogLoader
             }
         }
 
-        if (format is null || version is null || date is null || dependentsVersion is null)
+        if (!header.IsComplete)
         {
             throw new FormatException("the catalog header (format, version, date, dependentsVersion) is incomplete");
         }
 
-        return new IamCatalog(version, ParseDate(date), dependentsVersion, services);
+        return new IamCatalog(header.Version!, ParseDate(header.Date!), header.DependentsVersion!, services);
+    }
+
+    /// <summary>The header members both formats share, read as they come.</summary>
+    private struct Header
+    {
+        public int? Format;
+        public string? Version;
+        public string? Date;
+        public string? DependentsVersion;
+
+        public readonly bool IsComplete => Format is not null && Version is not null && Date is not null && DependentsVersion is not null;
+
+        /// <summary>
+        /// Reads the value of <paramref name="property"/> when it is a header member (false for
+        /// any other); a format other than <paramref name="expectedFormat"/> is refused at once
+        /// with <paramref name="unsupported"/> ({0} the format found, {1} the one expected).
+        /// </summary>
+        public bool TryRead(ref Utf8JsonReader reader, string? property, int expectedFormat, string unsupported)
+        {
+            switch (property)
+            {
+                case "format":
+                    Format = ReadInt32(ref reader);
+                    if (Format != expectedFormat)
+                    {
+                        throw new FormatException(string.Format(CultureInfo.InvariantCulture, unsupported, Format, expectedFormat));
+                    }
+
+                    return true;
+                case "version":
+                    Version = ReadString(ref reader);
+                    return true;
+                case "date":
+                    Date = ReadString(ref reader);
+                    return true;
+                case "dependentsVersion":
+                    DependentsVersion = ReadString(ref reader);
+                    return true;
+                default:
+                    return false;
+            }
+        }
     }
 
     // "yyyy-MM-dd", read by hand: DateTime.ParseExact would initialise globalization (ICU on
@@ -287,10 +314,7 @@ internal static class IamCatalogLoader
 
         var head = InflateMember(data.Read(0, headLength));
         var reader = new Utf8JsonReader(head, isFinalBlock: false, state: default);
-        int? format = null;
-        string? version = null;
-        string? date = null;
-        string? dependentsVersion = null;
+        var header = default(Header);
         List<int>? chunkLengths = null;
         List<IndexEntry>? index = null;
         var atServices = false;
@@ -298,25 +322,14 @@ internal static class IamCatalogLoader
         Expect(ref reader, JsonTokenType.StartObject);
         while (!atServices && Next(ref reader) == JsonTokenType.PropertyName)
         {
-            switch (reader.GetString())
+            var property = reader.GetString();
+            if (header.TryRead(ref reader, property, ChunkedFormat, "catalog format {0} is not supported in chunks (expected {1})"))
             {
-                case "format":
-                    format = ReadInt32(ref reader);
-                    if (format != ChunkedFormat)
-                    {
-                        throw new FormatException($"catalog format {format} is not supported in chunks (expected {ChunkedFormat})");
-                    }
+                continue;
+            }
 
-                    break;
-                case "version":
-                    version = ReadString(ref reader);
-                    break;
-                case "date":
-                    date = ReadString(ref reader);
-                    break;
-                case "dependentsVersion":
-                    dependentsVersion = ReadString(ref reader);
-                    break;
+            switch (property)
+            {
                 case "chunks":
                     chunkLengths = new List<int>();
                     Expect(ref reader, JsonTokenType.StartArray);
@@ -353,7 +366,7 @@ internal static class IamCatalogLoader
             throw new FormatException("the catalog head does not end where the services begin");
         }
 
-        if (format is null || version is null || date is null || dependentsVersion is null || chunkLengths is null || index is null)
+        if (!header.IsComplete || chunkLengths is null || index is null)
         {
             throw new FormatException("the catalog head (format, version, date, dependentsVersion, chunks, index) is incomplete");
         }
@@ -391,7 +404,7 @@ internal static class IamCatalogLoader
             services.Add(new IamService(entry.Prefix, entry.Name, entry.ActionCount, entry.ResourceTypeCount, () => DecodeChunked(data, chunk, entry, lastChunk)));
         }
 
-        return new IamCatalog(version, ParseDate(date), dependentsVersion, services);
+        return new IamCatalog(header.Version!, ParseDate(header.Date!), header.DependentsVersion!, services);
     }
 
     // [[prefix, name, actionCount, resourceTypeCount, chunk, offset, length], ...]
