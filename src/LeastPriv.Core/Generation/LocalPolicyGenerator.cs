@@ -461,31 +461,36 @@ public sealed class LocalPolicyGenerator
             return parts.Length == 4 ? $"{parts[0]}.*.amazonaws.com" : value;
         }
 
+        /// <summary>An iam:PassRole the log shows was needed but does not let the generator grant: listed, and the policy marked incomplete.</summary>
+        private void NotGranted(string resource, string reason, string incompleteReason)
+        {
+            _inferred.Add(new LPInferredAction
+            {
+                Action = "iam:PassRole",
+                Reason = reason,
+                Resources = new[] { resource },
+                Granted = false,
+            });
+            _incomplete.Add(incompleteReason);
+        }
+
         private void AddPassRole(List<Grant> grants, HashSet<string> granted)
         {
             foreach (var profile in _acc.PassedInstanceProfiles.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
-                _inferred.Add(new LPInferredAction
-                {
-                    Action = "iam:PassRole",
-                    Reason = $"{string.Join(", ", profile.Value)} passed instance profile {profile.Key}: grant iam:PassRole on the role in that profile (the log names the profile, not the role)",
-                    Resources = new[] { profile.Key },
-                    Granted = false,
-                });
-                _incomplete.Add($"iam:PassRole for the role in instance profile {profile.Key} is not granted: the log does not show which role the profile holds.");
+                NotGranted(
+                    profile.Key,
+                    $"{string.Join(", ", profile.Value)} passed instance profile {profile.Key}: grant iam:PassRole on the role in that profile (the log names the profile, not the role)",
+                    $"iam:PassRole for the role in instance profile {profile.Key} is not granted: the log does not show which role the profile holds.");
             }
 
             foreach (var masked in _acc.PassedMaskedRoles.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
                 // A masked ARN is a guess at best (its '*' would match other accounts' roles): reported, never granted.
-                _inferred.Add(new LPInferredAction
-                {
-                    Action = "iam:PassRole",
-                    Reason = $"{string.Join(", ", masked.Value)} passed role {masked.Key}, masked in the log: grant iam:PassRole on that role once its ARN is known",
-                    Resources = new[] { masked.Key },
-                    Granted = false,
-                });
-                _incomplete.Add($"iam:PassRole for the role {masked.Key} is not granted: its ARN is masked in the log.");
+                NotGranted(
+                    masked.Key,
+                    $"{string.Join(", ", masked.Value)} passed role {masked.Key}, masked in the log: grant iam:PassRole on that role once its ARN is known",
+                    $"iam:PassRole for the role {masked.Key} is not granted: its ARN is masked in the log.");
             }
 
             if (!_options.InferPassRole || _acc.PassedRoles.Count == 0)
