@@ -53,11 +53,11 @@ public sealed class DiscoveryCaptureTests
                     & $awsCli iam list-users --output text | Out-Null
                 }
                 """,
-                Vars(("endpoint", EndpointText))).ThrowIfFailed();
+                Vars(("endpoint", _fx.EndpointText))).ThrowIfFailed();
 
             Assert.Equal(before, Snapshot());
             Assert.Equal(userArn, ((string)Variable(ps, "lpIdentity")!).Trim());
-            Assert.Equal($"{created.Output[0].Properties["AccessKeyId"].Value}|us-east-1|{EndpointText}|", Variable(ps, "lpInside"));
+            Assert.Equal($"{created.Output[0].Properties["AccessKeyId"].Value}|us-east-1|{_fx.EndpointText}|", Variable(ps, "lpInside"));
             var window = Assert.Single(deploy.Output);
             Assert.Equal("LeastPriv.LPCaptureWindow", window.BaseObject.GetType().FullName);
             Assert.Equal("deploy", window.Properties["Label"].Value);
@@ -73,7 +73,7 @@ public sealed class DiscoveryCaptureTests
             // A failing workload: the window is recorded all the same, the failure is an error.
             var teardown = ps.Run(
                 "$u | Invoke-LPDiscoveryCapture -Label teardown -EndpointUrl $endpoint -ScriptBlock { & $awsCli s3api head-bucket --bucket lp-no-such-bucket-for-capture }",
-                Vars(("endpoint", EndpointText)));
+                Vars(("endpoint", _fx.EndpointText)));
 
             Assert.Null(teardown.TerminatingError);
             Assert.Equal("CaptureWorkloadFailed,LeastPriv.Commands.InvokeLPDiscoveryCaptureCommand", Assert.Single(teardown.Errors).FullyQualifiedErrorId);
@@ -265,7 +265,7 @@ public sealed class DiscoveryCaptureTests
         {
             ps.Run(
                 "$u = New-LPDiscoveryUser -UserName $name @aws; $w = $u | Invoke-LPDiscoveryCapture -Label deploy -EndpointUrl $endpoint -ScriptBlock $workload",
-                Vars(("name", name), ("endpoint", EndpointText), ("workload", workload))).ThrowIfFailed();
+                Vars(("name", name), ("endpoint", _fx.EndpointText), ("workload", workload))).ThrowIfFailed();
             await _fx.StandIn.FlushDeliveryAsync();
             var logs = Path.Combine(folder, "logs");
             var copy = await cli.RunAsync("s3", "cp", $"s3://{trailBucket}/", logs, "--recursive");
@@ -316,7 +316,6 @@ public sealed class DiscoveryCaptureTests
         }
     }
 
-    private string EndpointText => _fx.StandIn.Endpoint.ToString().TrimEnd('/');
 
     private static string? AwsCliPath => ToolLocator.Find("aws");
 

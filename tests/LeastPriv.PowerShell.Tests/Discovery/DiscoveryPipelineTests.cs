@@ -84,7 +84,7 @@ public sealed class DiscoveryPipelineTests
         vars["name"] = name;
         vars["bucket"] = bucket;
         vars["policyPath"] = policyPath;
-        vars["endpoint"] = _fx.StandIn.Endpoint.ToString().TrimEnd('/');
+        vars["endpoint"] = _fx.EndpointText;
         vars["awsCli"] = cli.Path;
         using var ps = PowerShellSession.Open();
 

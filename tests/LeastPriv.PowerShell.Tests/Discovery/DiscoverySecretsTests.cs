@@ -141,7 +141,7 @@ public sealed class DiscoverySecretsTests
         vars["bucket"] = "lp-secrets-workload-" + Guid.NewGuid().ToString("N")[..8];
         vars["exportDir"] = exportDir;
         vars["transcript"] = transcript;
-        vars["endpoint"] = _fx.StandIn.Endpoint.ToString().TrimEnd('/');
+        vars["endpoint"] = _fx.EndpointText;
         vars["awsCli"] = cli.Path;
         using var ps = PowerShellSession.Open();
 

@@ -177,7 +177,7 @@ public sealed class DiscoverySoakTests
         var name = "lp-soak-" + Guid.NewGuid().ToString("N")[..8];
         var vars = _fx.AwsVariables();
         vars["name"] = name;
-        vars["endpoint"] = _fx.StandIn.Endpoint.ToString().TrimEnd('/');
+        vars["endpoint"] = _fx.EndpointText;
         using var cli = _fx.OperatorCli();
         vars["awsCli"] = cli.Path;
         using var ps = PowerShellSession.Open();

@@ -46,6 +46,9 @@ public sealed class DiscoveryStandInFixture : StandInFixture
     }
 
     /// <summary>The common AWS parameters of every cmdlet call, as a splat.</summary>
+    /// <summary>The stand-in's endpoint as the AWS CLI's --endpoint-url takes it (no trailing slash).</summary>
+    public string EndpointText => StandIn.Endpoint.ToString().TrimEnd('/');
+
     public Dictionary<string, object?> AwsVariables() => new()
     {
         ["aws"] = new System.Collections.Hashtable
